@@ -1,0 +1,99 @@
+"""A case is one application or complaint from intake to closure, with its append-only timeline."""
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+
+from sqlalchemy import Date, DateTime, Enum, ForeignKey, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.accounts.models import OrgUnit, User
+from app.core.clock import utcnow
+from app.core.db import JSONType
+from app.extensions import db
+
+
+class CaseStatus(enum.StrEnum):
+    RECEIVED = "received"  # application taken in, materials being checked
+    AWAITING_APPLICANT = "awaiting_applicant"  # one-time supplement notice issued; the clock is paused
+    IN_REVIEW = "in_review"  # accepted; verification / decision under way
+    APPROVED = "approved"
+    REFUSED = "refused"
+    NOT_ACCEPTED = "not_accepted"  # materials not supplied in time / withdrawn
+    CLOSED = "closed"
+
+
+# The only moves a case may make (Dispatch-style explicit state machine); see cases.lifecycle.
+TRANSITIONS: dict[CaseStatus, frozenset[CaseStatus]] = {
+    CaseStatus.RECEIVED: frozenset(
+        {CaseStatus.AWAITING_APPLICANT, CaseStatus.IN_REVIEW, CaseStatus.REFUSED, CaseStatus.NOT_ACCEPTED}
+    ),
+    CaseStatus.AWAITING_APPLICANT: frozenset({CaseStatus.RECEIVED, CaseStatus.IN_REVIEW, CaseStatus.NOT_ACCEPTED}),
+    CaseStatus.IN_REVIEW: frozenset({CaseStatus.APPROVED, CaseStatus.REFUSED, CaseStatus.AWAITING_APPLICANT}),
+    CaseStatus.APPROVED: frozenset({CaseStatus.CLOSED}),
+    CaseStatus.REFUSED: frozenset({CaseStatus.CLOSED}),
+    CaseStatus.NOT_ACCEPTED: frozenset({CaseStatus.CLOSED}),
+    CaseStatus.CLOSED: frozenset(),
+}
+FINAL_STATUSES = frozenset({CaseStatus.APPROVED, CaseStatus.REFUSED, CaseStatus.NOT_ACCEPTED, CaseStatus.CLOSED})
+
+
+class Case(db.Model):
+    __tablename__ = "cases"
+    __table_args__ = (
+        Index("ix_cases_community_status", "community_id", "status"),
+        Index("ix_cases_service_opened", "service", "opened_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[str] = mapped_column(String(40), unique=True)  # e.g. RP-330106-2026-000123
+    service: Mapped[str] = mapped_column(String(40), index=True)  # process id: residence_permit, …
+    process_version_id: Mapped[int] = mapped_column(ForeignKey("process_versions.id"))
+    status: Mapped[CaseStatus] = mapped_column(Enum(CaseStatus, native_enum=False, length=30), index=True)
+    # The applicant, denormalised for lists and search; full application data lives in `data`.
+    applicant_name: Mapped[str] = mapped_column(String(80), index=True)
+    applicant_id_number: Mapped[str] = mapped_column(String(18), index=True)
+    applicant_phone: Mapped[str] = mapped_column(String(20))
+    data: Mapped[dict] = mapped_column(JSONType, default=dict)  # the application as entered, plus outcomes
+    community_id: Mapped[int] = mapped_column(ForeignKey("org_units.id"), index=True)  # jurisdiction
+    intake_unit_id: Mapped[int] = mapped_column(ForeignKey("org_units.id"))
+    access_code_hash: Mapped[str] = mapped_column(String(255))
+    opened_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+    opened_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    statutory_due_on: Mapped[date | None] = mapped_column(Date)
+    current_step: Mapped[str | None] = mapped_column(String(200))  # titles of open tasks, for lists
+    # Engine state: the serialized workflow WITHOUT its spec (the spec lives once per ProcessVersion).
+    workflow_state: Mapped[str] = mapped_column(Text)
+    serializer_version: Mapped[str] = mapped_column(String(20))
+    # Optimistic lock: every save bumps it; a save against a stale version fails (see cases.service).
+    lock_version: Mapped[int] = mapped_column(default=1)
+
+    community: Mapped[OrgUnit] = relationship(foreign_keys=[community_id])
+    intake_unit: Mapped[OrgUnit] = relationship(foreign_keys=[intake_unit_id])
+    opened_by: Mapped[User | None] = relationship()
+    events: Mapped[list[CaseEvent]] = relationship(
+        back_populates="case", order_by="CaseEvent.id", cascade="all, delete-orphan"
+    )
+
+    __mapper_args__ = {"version_id_col": lock_version}
+
+
+class CaseEvent(db.Model):
+    """Timeline, audit trail and report source in one append-only table."""
+
+    __tablename__ = "case_events"
+    __table_args__ = (Index("ix_case_events_case_at", "case_id", "at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"))
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    kind: Mapped[str] = mapped_column(String(40), index=True)  # see cases.events.EventKind
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("org_units.id"))
+    task_name: Mapped[str | None] = mapped_column(String(80))
+    payload: Mapped[dict] = mapped_column(JSONType, default=dict)
+
+    case: Mapped[Case] = relationship(back_populates="events")
+    actor: Mapped[User | None] = relationship()
+    unit: Mapped[OrgUnit | None] = relationship()

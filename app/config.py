@@ -1,0 +1,51 @@
+"""Settings from the environment. SQLite is the embedded default; DATABASE_URL selects PostgreSQL."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _database_url() -> str:
+    url = os.environ.get("DATABASE_URL") or f"sqlite:///{ROOT / 'instance' / 'anju.db'}"
+    # psycopg 3 is the driver we ship; accept the common short spellings.
+    if url.startswith("postgres://"):
+        url = "postgresql://" + url[len("postgres://") :]
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url[len("postgresql://") :]
+    return url
+
+
+class Config:
+    SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-change-me")
+    SQLALCHEMY_DATABASE_URI = _database_url()
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {}
+    SQLALCHEMY_RECORD_QUERIES = False
+    BPMN_DIR = Path(os.environ.get("ANJU_BPMN_DIR", ROOT / "bpmn"))
+    FORMS_DIR = Path(os.environ.get("ANJU_FORMS_DIR", ROOT / "forms"))
+    DEPLOY_ON_START = os.environ.get("ANJU_DEPLOY_ON_START", "1") == "1"
+    CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL") or None  # None: jobs run inline after commit
+    BABEL_DEFAULT_LOCALE = "zh"
+    BABEL_TRANSLATION_DIRECTORIES = str(ROOT / "app" / "translations")
+    LANGUAGES = ("zh", "en")
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = os.environ.get("ANJU_SECURE_COOKIES", "0") == "1"
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    WTF_CSRF_TIME_LIMIT = None
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    LOGIN_RATE_LIMIT = os.environ.get("ANJU_LOGIN_RATE_LIMIT", "10 per minute")
+    MAX_CONTENT_LENGTH = 12 * 1024 * 1024
+    DISTRICT_CODE = os.environ.get("ANJU_DISTRICT_CODE", "330106")  # case numbers and letter numbers
+    TESTING = False
+
+
+class TestConfig(Config):
+    TESTING = True
+    SECRET_KEY = "test"
+    SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite://")
+    WTF_CSRF_ENABLED = True
+    DEPLOY_ON_START = True
+    RATELIMIT_ENABLED = True

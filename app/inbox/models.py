@@ -1,0 +1,51 @@
+"""Ready user tasks mirrored as plain rows, so inboxes and lists never load the engine."""
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from sqlalchemy import DateTime, Enum, ForeignKey, Index, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.accounts.models import OrgUnit, User
+from app.cases.models import Case
+from app.core.clock import utcnow
+from app.extensions import db
+
+
+class TaskState(enum.StrEnum):
+    OPEN = "open"
+    COMPLETED = "completed"
+    CANCELLED = "cancelled"  # the engine withdrew it (e.g. a boundary event fired)
+
+
+class HumanTask(db.Model):
+    __tablename__ = "human_tasks"
+    __table_args__ = (
+        # Inbox queries: open tasks of a set of units, by due date; my open tasks.
+        Index("ix_human_tasks_unit_state_due", "unit_id", "state", "due_at"),
+        Index("ix_human_tasks_assignee_state", "assignee_id", "state"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    engine_task_id: Mapped[str] = mapped_column(String(36), unique=True)  # SpiffWorkflow task UUID
+    task_name: Mapped[str] = mapped_column(String(80))  # BPMN element id
+    title: Mapped[str] = mapped_column(String(200))  # BPMN element name (zh)
+    service: Mapped[str] = mapped_column(String(40))
+    lane: Mapped[str] = mapped_column(String(40))  # department role from the BPMN lane
+    unit_id: Mapped[int] = mapped_column(ForeignKey("org_units.id"))  # jurisdiction: who may work it
+    form_id: Mapped[str | None] = mapped_column(String(80))
+    state: Mapped[TaskState] = mapped_column(Enum(TaskState, native_enum=False, length=20), default=TaskState.OPEN)
+    priority: Mapped[int] = mapped_column(default=0)
+    assignee_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    claimed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    due_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    completed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    completed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    case: Mapped[Case] = relationship()
+    unit: Mapped[OrgUnit] = relationship()
+    assignee: Mapped[User | None] = relationship(foreign_keys=[assignee_id])
+    completed_by: Mapped[User | None] = relationship(foreign_keys=[completed_by_id])
