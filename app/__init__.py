@@ -17,6 +17,7 @@ BLUEPRINTS = (
     "app.inbox.views",
     "app.letters.views",
     "app.calendar.views",
+    "app.forms",
 )
 
 
@@ -39,7 +40,7 @@ def create_app(config: type[Config] | dict[str, Any] | None = None) -> Flask:
     _configure_sqlite(app)
 
     db.init_app(app)
-    migrate.init_app(app, db, directory=str(Config.__module__ and _migrations_dir()))
+    migrate.init_app(app, db, directory=_migrations_dir(), render_as_batch=True, compare_type=True)
     login_manager.init_app(app)
     login_manager.login_view = "accounts.login"
     login_manager.login_message = None
@@ -51,12 +52,15 @@ def create_app(config: type[Config] | dict[str, Any] | None = None) -> Flask:
 
     import importlib
 
+    from app import models as _all_models  # noqa: F401  (complete metadata before anything touches the db)
+
     for module_name in BLUEPRINTS:
         app.register_blueprint(importlib.import_module(module_name).bp)
 
-    from app.core import http
+    from app.core import http, templating
 
     http.register(app)
+    templating.register(app)
     from app import cli
 
     cli.register(app)

@@ -1,6 +1,57 @@
-"""Flask CLI commands: deploy processes, seed demo data."""
+"""Flask CLI: `flask anju deploy`, `flask anju seed-demo`, `flask anju render-letters`."""
+from __future__ import annotations
+
+import click
 from flask import Flask
+from flask.cli import AppGroup
+
+from app.extensions import db
+
+anju = AppGroup("anju", help="Anju administration commands.")
+
+
+@anju.command("deploy")
+def deploy_command() -> None:
+    """Check and deploy bpmn/ + forms/; refuses everything if any file is invalid."""
+    from app.core.errors import ProcessDefinitionError
+    from app.processes import specs
+
+    try:
+        results = specs.deploy_all()
+        db.session.commit()
+    except ProcessDefinitionError as exc:
+        db.session.rollback()
+        raise click.ClickException(f"nothing deployed — {exc.file}: element {exc.element or '-'}: {exc.reason}") from exc
+    for r in results:
+        click.echo(f"{r.process_id}: version {r.version_number} {'(new)' if r.created else '(unchanged)'} {r.content_hash[:12]}")
+
+
+@anju.command("seed-demo")
+@click.option("--cases", default=100, show_default=True, help="How many residence permit cases to create.")
+def seed_demo_command(cases: int) -> None:
+    """Org tree, users for every role, calendar, and demo cases in every state (empty database only)."""
+    from app import demo
+
+    demo.seed(cases=cases)
+    click.echo(f"demo data ready: {cases} cases. Users (password {demo.DEMO_PASSWORD}):")
+    for username, role, unit in demo.USERS:
+        click.echo(f"  {username:<18} {role:<11} {unit}")
+
+
+@anju.command("render-letters")
+def render_letters_command() -> None:
+    """Render every issued letter whose PDF is not stored yet (normally done by the worker)."""
+    from sqlalchemy import select
+
+    from app.letters.models import Letter
+    from app.letters.service import render_letter
+
+    ids = db.session.scalars(select(Letter.id).where(Letter.pdf.is_(None))).all()
+    for letter_id in ids:
+        render_letter(letter_id)
+        db.session.commit()
+    click.echo(f"rendered {len(ids)} letters")
 
 
 def register(app: Flask) -> None:
-    return None
+    app.cli.add_command(anju)

@@ -14,8 +14,31 @@ from app.config import TestConfig
 from app.extensions import db as _db
 
 
-def _config() -> dict:
+def _ensure_pg_database(url: str) -> None:
+    """Each xdist worker gets its own PostgreSQL database (anju_test_gw0, …), created on first use."""
+    import psycopg
+    from sqlalchemy.engine import make_url
+
+    parsed = make_url(url)
+    admin = parsed.set(drivername="postgresql", database="postgres").render_as_string(hide_password=False)
+    with psycopg.connect(admin, autocommit=True) as conn:
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (parsed.database,)).fetchone()
+        if not exists:
+            conn.execute(f'CREATE DATABASE "{parsed.database}"')
+
+
+def database_url() -> str:
     url = os.environ.get("TEST_DATABASE_URL", "sqlite://")
+    if url.startswith("postgresql"):
+        worker = os.environ.get("PYTEST_XDIST_WORKER")
+        if worker:
+            url = f"{url}_{worker}"
+        _ensure_pg_database(url)
+    return url
+
+
+def _config() -> dict:
+    url = database_url()
     cfg: dict = {"SQLALCHEMY_DATABASE_URI": url}
     if url in ("sqlite://", "sqlite:///:memory:"):
         # One shared in-memory database for every connection in the test.

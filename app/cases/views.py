@@ -1,3 +1,121 @@
-from flask import Blueprint
+"""Case list, intake (new application), case page, reveal of personal data."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flask import Blueprint, abort, flash, g, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from app.cases import queries, service
+from app.cases.lifecycle import EventKind, record
+from app.core.auth import roles_required
+from app.core.clock import utcnow
+from app.core.errors import ValidationFailed
+from app.extensions import db
 
 bp = Blueprint("cases", __name__, url_prefix="/cases", template_folder="templates")
+WORKERS = ("caseworker", "supervisor", "admin")
+INTAKE_ROLES = ("caseworker", "supervisor")
+REVEAL_SECONDS = 300
+
+
+def community_choices() -> list[dict]:
+    from app.accounts.models import OrgUnit, UnitKind
+
+    rows = db.session.scalars(db.select(OrgUnit).where(OrgUnit.kind == UnitKind.COMMUNITY).order_by(OrgUnit.code))
+    return [{"value": u.code, "label": {"zh": f"{u.parent.name_zh if u.parent else ''} {u.name_zh}".strip(),
+                                        "en": f"{u.name_en}, {u.parent.name_en if u.parent else ''}".strip(", ")}}
+            for u in rows]
+
+
+@bp.get("/")
+@roles_required(*WORKERS)
+def index():
+    result = queries.case_list(current_user, q=request.args.get("q", ""), status=request.args.get("status", ""),
+                               page=request.args.get("page", 1, type=int))
+    return render_template("cases/index.html", q=request.args.get("q", ""), status=request.args.get("status", ""), **result)
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@roles_required(*INTAKE_ROLES)
+def new():
+    service_name = request.args.get("service", "residence_permit")
+    if service_name not in service.INTAKE_UNIT_KINDS:
+        abort(404)
+    version, definition = service.intake_form(service_name)
+    errors: dict = {}
+    values: dict = {}
+    if request.method == "POST":
+        values = request.form.to_dict(flat=True)
+        try:
+            case, access_code = service.open_case(service=service_name, form=request.form, actor=current_user,
+                                                  locale=g.locale)
+            db.session.commit()
+            session["new_access_code"] = {"case_id": case.id, "code": access_code}
+            return redirect(url_for("cases.detail", case_id=case.id))
+        except ValidationFailed as exc:
+            db.session.rollback()
+            errors = exc.errors
+    return render_template("cases/new.html", definition=definition, values=values, errors=errors, version=version,
+                           options={"community_code": community_choices()}, service_name=service_name), (422 if errors else 200)
+
+
+@bp.get("/<int:case_id>")
+@roles_required(*WORKERS)
+def detail(case_id: int):
+    context = queries.case_page(current_user, case_id)
+    revealed = session.get("revealed", {}).get(str(case_id), 0) > utcnow().timestamp()
+    new_code = session.pop("new_access_code", None)
+    access_code = new_code["code"] if new_code and new_code["case_id"] == case_id else None
+    return render_template("cases/detail.html", revealed=revealed, access_code=access_code,
+                           options={"community_code": community_choices()}, **context)
+
+
+@bp.post("/<int:case_id>/reveal")
+@roles_required(*WORKERS)
+def reveal(case_id: int):
+    """Shows full ID number and phone for five minutes; every reveal is on the case's record."""
+    case = service.get_case_for(current_user, case_id)
+    record(case, EventKind.PERSONAL_DATA_VIEWED, actor=current_user, fields=["id_number", "phone"])
+    db.session.commit()
+    revealed = dict(session.get("revealed", {}))
+    revealed[str(case_id)] = (utcnow() + timedelta(seconds=REVEAL_SECONDS)).timestamp()
+    session["revealed"] = revealed
+    flash(_("Personal data is shown for 5 minutes. This view has been recorded."), "warning")
+    return redirect(url_for("cases.detail", case_id=case_id) + "#applicant")
+
+
+STATUS_LABELS = {
+    "received": _l("Received"), "awaiting_applicant": _l("Waiting for the applicant"), "in_review": _l("In review"),
+    "approved": _l("Approved"), "refused": _l("Refused"), "not_accepted": _l("Not accepted"), "closed": _l("Closed"),
+}
+EVENT_LABELS = {
+    "case_opened": _l("Case opened"), "status_changed": _l("Status changed"), "task_created": _l("Task created"),
+    "task_claimed": _l("Task claimed"), "task_released": _l("Task released"), "task_reassigned": _l("Task reassigned"),
+    "task_completed": _l("Task completed"), "task_cancelled": _l("Task withdrawn"), "letter_issued": _l("Letter issued"),
+    "letter_downloaded": _l("Letter downloaded"), "permit_issued": _l("Permit issued"),
+    "personal_data_viewed": _l("Personal data viewed"), "clock_paused": _l("Statutory clock paused"),
+    "clock_resumed": _l("Statutory clock resumed"), "case_closed": _l("Case closed"),
+}
+PERSONAL_FIELDS = ("id_number", "phone", "agent_id_number", "agent_phone")
+
+
+def mask_personal(values: dict) -> dict:
+    from app.core.masking import mask_id_number, mask_phone
+
+    masked = dict(values)
+    for name in PERSONAL_FIELDS:
+        if masked.get(name):
+            masked[name] = mask_phone(masked[name]) if "phone" in name else mask_id_number(masked[name])
+    return masked
+
+
+@bp.app_context_processor
+def _case_labels():
+    return {
+        "status_label": lambda s: str(STATUS_LABELS.get(str(s), s)),
+        "event_label": lambda k: str(EVENT_LABELS.get(str(k), k)),
+        "mask_personal": mask_personal,
+    }

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import DateTime, String, UniqueConstraint
+from sqlalchemy import DateTime, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.core.clock import utcnow
@@ -13,7 +13,7 @@ from app.extensions import db
 
 class ProcessVersion(db.Model):
     __tablename__ = "process_versions"
-    __table_args__ = (UniqueConstraint("process_id", "content_hash"),)
+    __table_args__ = (Index("ix_process_versions_process_hash", "process_id", "content_hash"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     process_id: Mapped[str] = mapped_column(String(80), index=True)  # BPMN process id, e.g. residence_permit

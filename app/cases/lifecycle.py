@@ -1,0 +1,57 @@
+"""Case status moves and timeline events. One function per concern; every move is checked and recorded."""
+from __future__ import annotations
+
+import enum
+from typing import Any
+
+from app.accounts.models import User
+from app.cases.models import TRANSITIONS, Case, CaseEvent, CaseStatus
+from app.core.errors import DomainError
+from app.extensions import db
+
+
+class EventKind(enum.StrEnum):
+    CASE_OPENED = "case_opened"
+    STATUS_CHANGED = "status_changed"
+    TASK_CREATED = "task_created"
+    TASK_CLAIMED = "task_claimed"
+    TASK_RELEASED = "task_released"
+    TASK_REASSIGNED = "task_reassigned"
+    TASK_COMPLETED = "task_completed"
+    TASK_CANCELLED = "task_cancelled"
+    LETTER_ISSUED = "letter_issued"
+    LETTER_DOWNLOADED = "letter_downloaded"
+    PERMIT_ISSUED = "permit_issued"
+    PERSONAL_DATA_VIEWED = "personal_data_viewed"
+    CLOCK_PAUSED = "clock_paused"
+    CLOCK_RESUMED = "clock_resumed"
+    CASE_CLOSED = "case_closed"
+
+
+def record(case: Case, kind: EventKind, *, actor: User | None, unit_id: int | None = None,
+           task_name: str | None = None, **payload: Any) -> CaseEvent:
+    event = CaseEvent(
+        case=case,
+        kind=str(kind),
+        actor_id=actor.id if actor else None,
+        unit_id=unit_id if unit_id is not None else (actor.unit_id if actor else None),
+        task_name=task_name,
+        payload=payload,
+    )
+    db.session.add(event)
+    return event
+
+
+def move(case: Case, target: CaseStatus, *, actor: User | None, reason: str | None = None) -> None:
+    """Moves the case along an allowed transition; anything else is a modelling error and stops the request."""
+    if case.status == target:
+        return
+    if target not in TRANSITIONS[case.status]:
+        raise DomainError(f"case {case.number}: {case.status} → {target} is not an allowed move")
+    previous = case.status
+    case.status = target
+    record(case, EventKind.STATUS_CHANGED, actor=actor, **{"from": str(previous), "to": str(target), "reason": reason})
+    if previous == CaseStatus.AWAITING_APPLICANT:
+        record(case, EventKind.CLOCK_RESUMED, actor=actor)
+    if target == CaseStatus.AWAITING_APPLICANT:
+        record(case, EventKind.CLOCK_PAUSED, actor=actor)

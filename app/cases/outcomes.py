@@ -1,0 +1,116 @@
+"""What a case produces at its milestones: permit records and letters. Letters get plain facts, never ORM objects."""
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from flask import current_app
+
+from app.accounts.models import OrgUnit, User
+from app.cases import routing
+from app.cases.lifecycle import EventKind, record
+from app.cases.models import Case
+from app.core.clock import today
+from app.extensions import db
+from app.processes import specs
+from app.processes.models import ProcessVersion
+
+INELIGIBLE_REASONS = {
+    "residence_under_six_months": ("申请人在本市居住登记未满半年，不符合申领居住证的居住时间条件", "《居住证暂行条例》第二条"),
+    "no_qualifying_condition": ("申请人不具有合法稳定就业、合法稳定住所、连续就读三项条件中的任何一项", "《居住证暂行条例》第二条"),
+    "local_policy_not_issued": ("依照本区居住证发放范围规定，申请人所属情形不予发放居住证", "本区居住证发放范围规定"),
+}
+
+
+def issue_permit_for(case: Case, data: dict[str, Any], *, actor: User | None) -> None:
+    from app.permits.service import issue_permit
+
+    agency = routing.issuing_agency("police_station", case)
+    permit = issue_permit(
+        case_id=case.id, holder_name=case.applicant_name, holder_id_number=case.applicant_id_number,
+        community_id=case.community_id, issuing_unit_id=agency.id, district_code=current_app.config["DISTRICT_CODE"],
+        issued_on=date.fromisoformat(data["issue_date"]), valid_until=date.fromisoformat(data["valid_until"]),
+        endorsement_window_start=date.fromisoformat(data["endorsement_window_start"]),
+    )
+    db.session.flush()
+    case.data = {**case.data, "permit": {"number": permit.number, "issue_date": data["issue_date"],
+                                         "valid_until": data["valid_until"],
+                                         "endorsement_window_start": data["endorsement_window_start"]}}
+    record(case, EventKind.PERMIT_ISSUED, actor=actor, number=permit.number, valid_until=data["valid_until"])
+
+
+def issue_letter_for(case: Case, kind: str, data: dict[str, Any], *, lane: str | None, actor: User | None,
+                     access_code: str | None) -> None:
+    from app.letters.service import issue_letter
+
+    agency = routing.issuing_agency(lane, case)
+    if kind in ("rp_approval", "rp_refusal"):
+        agency = routing.issuing_agency("police_station", case)
+    facts = letter_facts(case, kind, data, agency, access_code)
+    letter = issue_letter(case_id=case.id, kind=kind, facts=facts, agency_unit_id=agency.id,
+                          doc_code=agency.doc_code or agency.code, actor_id=actor.id if actor else None)
+    record(case, EventKind.LETTER_ISSUED, actor=actor, unit_id=agency.id, kind=kind, number=letter.number,
+           letter_id=letter.id)
+
+
+def letter_facts(case: Case, kind: str, data: dict[str, Any], agency: OrgUnit, access_code: str | None) -> dict:
+    application = case.data.get("application", {})
+    facts: dict[str, Any] = {
+        "kind": kind,
+        "case": {"number": case.number, "received_on": data.get("received_on"),
+                 "accepted_on": data.get("received_on")},
+        "applicant": {
+            "name": case.applicant_name, "id_number": case.applicant_id_number, "phone": case.applicant_phone,
+            "hukou_address": application.get("hukou_address"), "current_address": application.get("current_address"),
+            "community_name": case.community.name_zh,
+        },
+        "agent": ({"name": application.get("agent_name"), "id_number": application.get("agent_id_number"),
+                   "relationship": application.get("agent_relationship")} if application.get("agent_name") else None),
+        "agency": {"name": agency.name_zh, "doc_code": agency.doc_code or agency.code, "address": agency.address,
+                   "phone": agency.phone, **(agency.letter_details or {})},
+        "decision": _decision(case, kind, data),
+        "issued_on": today().isoformat(),
+    }
+    if access_code:
+        facts["access_code"] = access_code
+    return facts
+
+
+def _decision(case: Case, kind: str, data: dict[str, Any]) -> dict[str, Any]:
+    version = db.session.get(ProcessVersion, case.process_version_id)
+    if kind in ("rp_receipt",):
+        return {"materials": [], "basis": data.get("basis"), "applicant_mode": data.get("applicant_mode")}
+    if kind in ("rp_supplement", "rp_not_accepted"):
+        check = case.data.get("check_materials", {})
+        labels = material_labels(specs.form_for(version, "rp_materials"))
+        materials = [
+            {"code": code, "label_zh": labels.get(code, code), "verdict": v.get("verdict"), "note": v.get("note")}
+            for code, v in (check.get("materials") or {}).items() if v.get("verdict") == "missing"
+        ]
+        return {"materials": materials, "supplement_deadline": check.get("supplement_deadline")}
+    if kind == "rp_approval":
+        permit = case.data.get("permit", {})
+        return {"permit_number": permit.get("number"), "issue_date": permit.get("issue_date"),
+                "valid_until": permit.get("valid_until"),
+                "endorsement_window_start": permit.get("endorsement_window_start"),
+                "verification_findings": case.data.get("verify_residence", {}).get("observations")}
+    if kind == "rp_refusal":
+        reasons = []
+        if not data.get("eligible", True) or data.get("issue_policy") == "not_issued":
+            code = data.get("ineligible_reason") or "local_policy_not_issued"
+            text, basis = INELIGIBLE_REASONS[code]
+            reasons.append({"code": code, "text_zh": text, "basis": basis})
+        return {"ineligible_reasons": reasons, "refusal_reasons": case.data.get("approve", {}).get("refusal_reasons"),
+                "verification_findings": case.data.get("verify_residence", {}).get("observations")}
+    return {}
+
+
+def material_labels(definition: dict) -> dict[str, str]:
+    """code → Chinese label, from the materials widget of a form definition."""
+    labels: dict[str, str] = {}
+    for field in definition.get("ui", {}).get("fields", {}).values():
+        for item in field.get("materials", []) or field.get("items", []) or []:
+            if isinstance(item, dict) and "code" in item:
+                label = item.get("label", {})
+                labels[item["code"]] = label.get("zh") if isinstance(label, dict) else str(label)
+    return labels

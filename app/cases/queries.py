@@ -1,0 +1,102 @@
+"""Reads for case pages, task pages and case lists. Lists never load the engine; the case page loads it once."""
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import joinedload
+
+from app.accounts import service as accounts
+from app.accounts.models import OrgUnit, User
+from app.cases.models import Case, CaseEvent, CaseStatus
+from app.cases.service import get_case_for
+from app.extensions import db
+from app.inbox import service as inbox
+from app.inbox.models import HumanTask, TaskState
+from app.processes import engine, specs
+from app.processes.models import ProcessVersion
+
+PAGE_SIZE = 50
+
+
+def visible_cases_query(user: User):
+    query = select(Case)
+    units = accounts.visible_unit_ids(user)
+    if units is not None:
+        task_units = select(HumanTask.case_id).where(HumanTask.unit_id.in_(units))
+        query = query.where(or_(Case.community_id.in_(units), Case.intake_unit_id.in_(units), Case.id.in_(task_units)))
+    return query
+
+
+def case_list(user: User, *, q: str = "", status: str = "", page: int = 1) -> dict[str, Any]:
+    query = visible_cases_query(user)
+    if q:
+        like = f"%{q.strip()}%"
+        query = query.where(or_(Case.number.ilike(like), Case.applicant_name.ilike(like),
+                                Case.applicant_id_number == q.strip()))
+    if status in {s.value for s in CaseStatus}:
+        query = query.where(Case.status == status)
+    total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    rows = db.session.scalars(
+        query.options(joinedload(Case.community)).order_by(Case.opened_at.desc(), Case.id.desc())
+        .limit(PAGE_SIZE).offset((max(page, 1) - 1) * PAGE_SIZE)
+    ).all()
+    return {"cases": rows, "total": total, "page": max(page, 1), "pages": max((total + PAGE_SIZE - 1) // PAGE_SIZE, 1)}
+
+
+def case_page(user: User, case_id: int) -> dict[str, Any]:
+    from app.letters.models import Letter
+    from app.processes.diagram import render_diagram_svg
+
+    case = get_case_for(user, case_id)
+    version = db.session.get(ProcessVersion, case.process_version_id)
+    events = db.session.scalars(
+        select(CaseEvent).where(CaseEvent.case_id == case.id)
+        .options(joinedload(CaseEvent.actor), joinedload(CaseEvent.unit)).order_by(CaseEvent.id)
+    ).all()
+    tasks = db.session.scalars(
+        select(HumanTask).where(HumanTask.case_id == case.id)
+        .options(joinedload(HumanTask.unit), joinedload(HumanTask.assignee), joinedload(HumanTask.completed_by))
+        .order_by(HumanTask.id)
+    ).all()
+    open_tasks = [t for t in tasks if t.state == TaskState.OPEN]
+    workflow = engine.deserialize(case.workflow_state, specs.bundle_for(version))
+    diagram = render_diagram_svg(
+        specs.bpmn_xml(version), process_id=case.service, active={t.task_name for t in open_tasks},
+        done=engine.completed_element_ids(workflow), title=version.name,
+    )
+    letters = db.session.scalars(select(Letter).where(Letter.case_id == case.id).order_by(Letter.id)).all()
+    application_form = specs.form_for(version, specs.start_form_id(version))
+    return {
+        "case": case, "version": version, "events": events, "tasks": tasks, "open_tasks": open_tasks,
+        "letters": letters, "diagram": diagram, "application_form": application_form,
+        "forms": version.sources["forms"], "community": db.session.get(OrgUnit, case.community_id),
+        "actionable": {t.id for t in open_tasks if inbox.may_act_on(user, t)},
+    }
+
+
+def task_page(user: User, task_id: int) -> dict[str, Any]:
+    task = inbox.get_task_for(user, task_id)
+    case = task.case
+    version = db.session.get(ProcessVersion, case.process_version_id)
+    definition = specs.form_for(version, task.form_id) if task.form_id else None
+    workflow = engine.deserialize(case.workflow_state, specs.bundle_for(version))
+    context_data = engine.workflow_data(workflow)
+    return {
+        "task": task, "case": case, "definition": definition,
+        "application_form": specs.form_for(version, specs.start_form_id(version)),
+        "facts": {k: context_data.get(k) for k in ("age", "residence_months", "applicant_mode", "eligible",
+                                                   "eligibility_basis", "ineligible_reason", "issue_policy")},
+        "previous": _previous_steps(case, version),
+        "forms": version.sources["forms"],
+        "defaults": {},
+    }
+
+
+def _previous_steps(case: Case, version: ProcessVersion) -> list[tuple[str, dict, dict]]:
+    """(title, form, data) of the steps already done, so the next person sees what was found before."""
+    done = db.session.scalars(
+        select(HumanTask).where(HumanTask.case_id == case.id, HumanTask.state == TaskState.COMPLETED).order_by(HumanTask.id)
+    ).all()
+    return [(t.title, specs.form_for(version, t.form_id), case.data[t.task_name])
+            for t in done if t.form_id and t.task_name in case.data]

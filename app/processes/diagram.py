@@ -1,0 +1,477 @@
+"""Draw a BPMN 2.0 process as an inline SVG, from the layout the modeller saved in the file (BPMN DI).
+
+Why our own renderer: case pages and supervision dashboards show "where is this case" on the real process
+map with no JavaScript (bpmn-js), no CDN and no network. We draw the BPMNShape bounds, BPMNEdge waypoints
+and BPMNLabel bounds as they are and never re-lay the diagram out, so staff see the picture the process
+owner approved. Styling uses presentation attributes, not <style>, so a strict Content-Security-Policy
+holds. Only lxml is used: SpiffWorkflow stays behind app/processes/engine.py.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+import re
+from collections.abc import Collection, Iterable, Mapping
+from dataclasses import dataclass
+
+from lxml import etree
+
+from app.processes.diagram_shapes import (
+    ACTIVE,
+    DONE,
+    INK,
+    PAPER,
+    SVG_NS,
+    Box,
+    block_height,
+    count_bubble,
+    icon,
+    marker_defs,
+    num,
+    rect,
+    sub,
+    text_block,
+    wrap,
+)
+
+BPMN = "http://www.omg.org/spec/BPMN/20100524/MODEL"
+NS = {
+    "bpmn": BPMN,
+    "bpmndi": "http://www.omg.org/spec/BPMN/20100524/DI",
+    "dc": "http://www.omg.org/spec/DD/20100524/DC",
+    "di": "http://www.omg.org/spec/DD/20100524/DI",
+}
+FONT_FAMILY = "Noto Sans CJK SC, Noto Sans SC, WenQuanYi Micro Hei, sans-serif"
+FONT, LABEL_FONT = 12.0, 11.0
+LABEL_WIDTH = 90.0  # labels outside their shape (events, gateways, flows) wrap at bpmn.io's width
+PADDING = 24.0
+TASKS = {"task", "userTask", "manualTask", "scriptTask", "businessRuleTask", "serviceTask", "sendTask"}
+TASKS |= {"receiveTask", "callActivity"}
+EVENTS = {"startEvent", "endEvent", "intermediateCatchEvent", "intermediateThrowEvent", "boundaryEvent"}
+GATEWAYS = {"exclusiveGateway", "parallelGateway", "inclusiveGateway", "eventBasedGateway", "complexGateway"}
+SUBPROCESSES = {"subProcess", "transaction", "adHocSubProcess"}
+DATA = {"dataObjectReference", "dataStoreReference"}
+CATEGORIES = {"participant": "pool", "lane": "lane", "textAnnotation": "annotation", "group": "group"}
+CATEGORIES |= {k: "task" for k in TASKS} | {k: "subprocess" for k in SUBPROCESSES} | {k: "data" for k in DATA}
+CATEGORIES |= {k: "event" for k in EVENTS} | {k: "gateway" for k in GATEWAYS}
+EDGES = {"sequenceFlow", "messageFlow", "association", "dataInputAssociation", "dataOutputAssociation"}
+HEAT_LIGHT, HEAT_DARK = (255, 241, 223), (232, 128, 31)  # INK text keeps a contrast above 4.5:1 on both
+STATE_FILL = {"active": "#dceafa", "done": "#e9f4ec"}
+# A white outline behind outside labels keeps them readable where they cross a flow or a lane border.
+HALO = {"stroke": PAPER, "stroke_width": 3.0, "stroke_linejoin": "round", "paint_order": "stroke"}
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+@dataclass(frozen=True)
+class _Shape:
+    id: str
+    kind: str  # the BPMN element's tag without namespace, e.g. "userTask"
+    element: etree._Element
+    box: Box
+    label: Box | None  # BPMNLabel bounds, when the modeller placed the label
+    expanded: bool
+    horizontal: bool
+
+    @property
+    def name(self) -> str:
+        return (self.element.get("name") or self.element.findtext("bpmn:text", "", NS)).strip()
+
+
+@dataclass(frozen=True)
+class _Edge:
+    id: str
+    kind: str
+    element: etree._Element
+    points: list[tuple[float, float]]
+    label: Box | None
+
+
+def render_diagram_svg(
+    bpmn_xml: str,
+    *,
+    process_id: str | None = None,
+    active: Collection[str] = (),
+    done: Collection[str] = (),
+    counts: Mapping[str, int] | None = None,
+    title: str = "",
+) -> str:
+    """Return an accessible inline <svg> of one process, marking the current (`active`) and finished
+    (`done`) elements, and optionally how many cases wait at each element (`counts`, a heat overlay).
+
+    `process_id` picks the diagram plane when the file holds several; the default is the first one.
+    Raises ValueError when the file is not XML or carries no diagram information to draw from.
+    """
+    root = _parse(bpmn_xml)
+    elements = {e.get("id"): e for e in root.iter(f"{{{BPMN}}}*") if e.get("id")}
+    plane = _pick_plane(root, elements, process_id)
+    shapes = {s.id: s for s in _shapes(plane, elements)}
+    if not shapes:
+        raise ValueError("The BPMN file has no diagram information: its diagram plane holds no shapes.")
+    edges = list(_edges(plane, elements, shapes))
+    waiting = {k: v for k, v in (counts or {}).items() if isinstance(v, int) and v > 0}
+    drawing = _Drawing(shapes, active=set(active), done=set(done) - set(active), waiting=waiting)
+    key = (bpmn_xml, process_id, sorted(active), sorted(done), sorted(waiting.items()), title)
+    prefix = "bpmn-" + hashlib.sha256(repr(key).encode("utf-8", "surrogatepass")).hexdigest()[:10]
+    svg = _root(_extent(shapes.values(), edges), prefix)
+    title = title or _process_name(plane, elements, process_id) or "BPMN process diagram"
+    sub(svg, "title", _clean(title), id=f"{prefix}-title")
+    sub(svg, "desc", _clean(drawing.description()), id=f"{prefix}-desc")
+    marker_defs(svg, prefix)
+    items: list[_Shape | _Edge] = [*shapes.values(), *edges]
+    for item in sorted(items, key=_layer):
+        if isinstance(item, _Edge):
+            drawing.edge(svg, item, prefix)
+        else:
+            drawing.shape(svg, item)
+    return etree.tostring(svg, encoding="unicode")
+
+
+def _parse(bpmn_xml: str) -> etree._Element:
+    # No entities, DTDs or network: a process file is data, never a way to read the server's disk.
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, remove_comments=True)
+    try:
+        return etree.fromstring(bpmn_xml.encode("utf-8"), parser)
+    except etree.XMLSyntaxError as exc:
+        raise ValueError(f"The BPMN file is not well-formed XML: {exc}") from exc
+
+
+def _pick_plane(root: etree._Element, elements: dict, process_id: str | None) -> etree._Element:
+    planes = root.findall("bpmndi:BPMNDiagram/bpmndi:BPMNPlane", NS)
+    if not planes:
+        raise ValueError(
+            "The BPMN file has no diagram information (no bpmndi:BPMNDiagram); "
+            "open it in a BPMN modeller and save it there so the layout is stored."
+        )
+    for plane in planes if process_id else planes[:1]:
+        shown = elements.get(plane.get("bpmnElement"))
+        pools = shown.findall("bpmn:participant", NS) if shown is not None else []
+        if process_id in (None, plane.get("bpmnElement")) or any(
+            p.get("processRef") == process_id for p in pools
+        ):
+            return plane
+    raise ValueError(f"The BPMN file has no diagram information for process {process_id!r}.")
+
+
+def _box(bounds: etree._Element | None) -> Box | None:
+    try:
+        box = Box(*(float(bounds.get(k, "")) for k in ("x", "y", "width", "height")))  # type: ignore[union-attr]
+    except (AttributeError, ValueError):
+        return None
+    sane = all(abs(v) < 1e7 for v in (box.x, box.y, box.w, box.h))  # also false for nan and inf
+    return box if sane and box.w >= 0 and box.h >= 0 else None
+
+
+def _local(element: etree._Element) -> str:
+    return etree.QName(element).localname
+
+
+def _shapes(plane: etree._Element, elements: dict) -> Iterable[_Shape]:
+    for di in plane.iter("{*}BPMNShape"):
+        element, box = elements.get(di.get("bpmnElement")), _box(di.find("dc:Bounds", NS))
+        if element is None or box is None or _local(element) not in CATEGORIES:
+            continue  # a shape for something the file does not define, or that we cannot draw: skip it
+        label = _box(di.find("bpmndi:BPMNLabel/dc:Bounds", NS))
+        flags = di.get("isExpanded") == "true", di.get("isHorizontal") != "false"
+        yield _Shape(element.get("id"), _local(element), element, box, label, *flags)
+
+
+def _edges(plane: etree._Element, elements: dict, shapes: dict[str, _Shape]) -> Iterable[_Edge]:
+    for di in plane.iter("{*}BPMNEdge"):
+        element = elements.get(di.get("bpmnElement"))
+        try:
+            points = [(float(p.get("x")), float(p.get("y"))) for p in di.findall("di:waypoint", NS)]
+        except (TypeError, ValueError):
+            continue
+        if element is None or _local(element) not in EDGES or len(points) < 2:
+            continue
+        source, target = shapes.get(element.get("sourceRef")), shapes.get(element.get("targetRef"))
+        points[0] = _onto_border(points[0], points[1], source)
+        points[-1] = _onto_border(points[-1], points[-2], target)
+        label = _box(di.find("bpmndi:BPMNLabel/dc:Bounds", NS))
+        yield _Edge(element.get("id"), _local(element), element, points, label)
+
+
+def _inside(shape: _Shape, point: tuple[float, float]) -> bool:
+    b, (px, py) = shape.box, point
+    dx, dy = abs(px - b.cx) / max(b.w / 2, 1), abs(py - b.cy) / max(b.h / 2, 1)
+    if shape.kind in EVENTS:
+        return dx * dx + dy * dy < 0.95
+    return dx + dy < 0.95 if shape.kind in GATEWAYS else max(dx, dy) < 0.98
+
+
+def _onto_border(end: tuple, other: tuple, shape: _Shape | None) -> tuple[float, float]:
+    """Hand-written DI often points a flow at the shape's centre; move that end out onto the border."""
+    if shape is None or shape.kind == "lane" or not _inside(shape, end) or _inside(shape, other):
+        return end
+    inside, outside = end, other
+    for _ in range(24):  # bisect the segment: the same for rectangles, circles and diamonds
+        middle = ((inside[0] + outside[0]) / 2, (inside[1] + outside[1]) / 2)
+        inside, outside = (middle, outside) if _inside(shape, middle) else (inside, middle)
+    return outside
+
+
+def _layer(item: _Shape | _Edge) -> tuple[int, float]:
+    """Paint order: pools, lanes, opened subprocesses (outer first), flows, nodes, boundary events on their
+    host, and message flows last because they cross pools."""
+    if isinstance(item, _Edge):
+        return (6 if item.kind == "messageFlow" else 3), 0.0
+    if item.kind in SUBPROCESSES and item.expanded:
+        return 2, -item.box.w * item.box.h
+    return {"participant": 0, "lane": 1, "boundaryEvent": 5}.get(item.kind, 4), 0.0
+
+
+def _outside_label(shape: _Shape) -> tuple[list[str], Box] | None:
+    """Lines and place of an event, gateway or data label: at its BPMNLabel bounds, else under the shape."""
+    if shape.kind not in EVENTS | GATEWAYS | DATA:
+        return None
+    lines = wrap(shape.name, max(shape.label.w if shape.label else 0, LABEL_WIDTH), LABEL_FONT)
+    height = block_height(lines, LABEL_FONT)
+    cx, cy = (
+        (shape.label.cx, shape.label.cy)
+        if shape.label
+        else (shape.box.cx, shape.box.y + shape.box.h + 6 + height / 2)
+    )
+    return (lines, Box(cx - LABEL_WIDTH / 2, cy - height / 2, LABEL_WIDTH, height)) if lines else None
+
+
+def _extent(shapes: Iterable[_Shape], edges: list[_Edge]) -> Box:
+    boxes = [b for s in shapes for b in (s.box, s.label, (_outside_label(s) or ([], None))[1]) if b]
+    boxes += [e.label for e in edges if e.label]
+    points = [p for e in edges for p in e.points] + [(b.x, b.y) for b in boxes]
+    points += [(b.x + b.w, b.y + b.h) for b in boxes]
+    xs, ys = [x for x, _ in points], [y for _, y in points]
+    return Box(
+        min(xs) - PADDING, min(ys) - PADDING, max(xs) - min(xs) + 2 * PADDING, max(ys) - min(ys) + 2 * PADDING
+    )
+
+
+def _root(view: Box, prefix: str) -> etree._Element:
+    svg = etree.Element(f"{{{SVG_NS}}}svg", nsmap={None: SVG_NS})
+    svg.attrib.update(
+        {
+            "class": "bpmn-diagram",
+            "role": "img",
+            "aria-labelledby": f"{prefix}-title",
+            "aria-describedby": f"{prefix}-desc",
+            "viewBox": " ".join(num(v) for v in (view.x, view.y, view.w, view.h)),
+            "width": num(view.w),
+            "height": num(view.h),
+            "font-family": FONT_FAMILY,
+            "font-size": num(FONT),
+            "fill": INK,
+        }
+    )
+    return svg
+
+
+def _kebab(kind: str) -> str:
+    return re.sub(r"(?<!^)(?=[A-Z])", "-", kind).lower()
+
+
+class _Drawing:
+    """What each element looks like given the case's state; one instance per rendered diagram."""
+
+    def __init__(
+        self, shapes: dict[str, _Shape], *, active: set[str], done: set[str], waiting: dict[str, int]
+    ):
+        self.shapes, self.active, self.done, self.waiting = shapes, active, done, waiting
+        self.most = max(waiting.values(), default=0)
+
+    def description(self) -> str:
+        """What a screen reader says: the current step(s) and, for the heat overlay, the queue sizes."""
+        current = [self._name(i) for i in self.shapes if i in self.active]
+        current += sorted(self.active - self.shapes.keys())
+        text = f"Current step: {', '.join(current) or 'none'}."
+        if self.waiting:
+            queues = (f"{self._name(i)} {self.waiting[i]}" for i in self.shapes if i in self.waiting)
+            text += f" Cases waiting: {', '.join(queues)}."
+        return text
+
+    def _name(self, element_id: str) -> str:
+        return self.shapes[element_id].name or element_id
+
+    def shape(self, parent: etree._Element, shape: _Shape) -> None:
+        kind, b = shape.kind, shape.box
+        state = "active" if shape.id in self.active else "done" if shape.id in self.done else None
+        classes = f"bpmn-{CATEGORIES[kind]} bpmn-{_kebab(kind)}" + (f" bpmn-{state}" if state else "")
+        tip = shape.name or _kebab(kind).replace("-", " ").capitalize()
+        tip += {"active": " (current step)", "done": " (done)", None: ""}[state]
+        tip += f" — {self.waiting[shape.id]} waiting" if shape.id in self.waiting else ""
+        g = sub(parent, "g", data_element_id=shape.id, class_=classes)
+        sub(g, "title", tip)
+        # Active and done differ by width and by badge (▶ or ✓), not by colour alone.
+        extra = {"active": 2.0, "done": 0.5, None: 0.0}[state]
+        paint = {
+            "fill": self._fill(shape.id, state),
+            "stroke": {"active": ACTIVE, "done": DONE}.get(state or "", INK),
+        }
+        if kind in ("participant", "lane"):
+            self._container(g, shape)
+            return
+        if kind in TASKS | SUBPROCESSES:
+            self._activity(g, shape, paint, extra)
+        elif kind in EVENTS:
+            self._event(g, shape, paint, extra)
+        elif kind in GATEWAYS:
+            corners = ((b.cx, b.y), (b.x + b.w, b.cy), (b.cx, b.y + b.h), (b.x, b.cy))
+            points = " ".join(f"{num(x)},{num(y)}" for x, y in corners)
+            sub(g, "polygon", points=points, stroke_width=1.5 + extra, stroke_linejoin="round", **paint)
+            icon(g, kind, b.cx, b.cy, scale=num(b.w / 50))
+        elif kind == "textAnnotation":
+            sub(g, "path", d=f"M{num(b.x + 10)} {num(b.y)}h-10v{num(b.h)}h10", fill="none", stroke=INK)
+            lines = wrap(shape.name, b.w - 10, FONT)
+            text_block(g, lines, x=b.x + 6, cy=b.cy, size=FONT, text_anchor="start")
+        elif kind == "group":
+            rect(g, b, rx=10.0, fill="none", stroke=INK, stroke_dasharray="8 3 1 3")
+        else:
+            icon(
+                g, kind, b.x, b.y, scale=f"{num(b.w / 36 if 'Object' in kind else b.w / 50)} {num(b.h / 50)}"
+            )
+            g[-1].attrib.update(paint)
+            g[-1].set("stroke-width", num(1 + extra))
+        if placed := _outside_label(shape):
+            text_block(g, placed[0], x=placed[1].cx, cy=placed[1].cy, size=LABEL_FONT, **HALO)
+        if state and kind != "group":
+            icon(g, state, b.x + (b.w * 0.15 if kind in EVENTS | GATEWAYS else 0), b.y)
+        if shape.id in self.waiting:
+            count_bubble(g, b.x + b.w, b.y, self.waiting[shape.id])
+
+    def _fill(self, element_id: str, state: str | None) -> str:
+        if element_id not in self.waiting:
+            return STATE_FILL.get(state or "", PAPER)
+        share = self.waiting[element_id] / self.most  # heat: light to dark orange, by the busiest element
+        return "#" + "".join(
+            f"{round(lo + (hi - lo) * share):02x}" for lo, hi in zip(HEAT_LIGHT, HEAT_DARK, strict=True)
+        )
+
+    def _container(self, g: etree._Element, shape: _Shape) -> None:
+        """A pool or lane: a frame with a 30px name band, its text turned -90° as bpmn.io draws it."""
+        b, pool, name = shape.box, shape.kind == "participant", shape.name
+        rect(g, b, fill=PAPER if pool else "none", stroke=INK, stroke_width=1.5 if pool else 1.0)
+        if pool and not shape.element.get("processRef"):  # a black-box pool: name in the middle, no band
+            text_block(g, wrap(name, b.w - 20, FONT), x=b.cx, cy=b.cy, size=FONT)
+        elif not shape.horizontal:  # a vertical pool or lane: the band runs along the top
+            sub(g, "path", d=f"M{num(b.x)} {num(b.y + 30)}h{num(b.w)}", stroke=INK)
+            text_block(g, wrap(name, b.w - 10, FONT, max_lines=2), x=b.cx, cy=b.y + 15, size=FONT)
+        else:
+            sub(g, "path", d=f"M{num(b.x + 30)} {num(b.y)}v{num(b.h)}", stroke=INK)
+            turn = f"rotate(-90 {num(b.x + 15)} {num(b.cy)})"
+            text_block(
+                g, wrap(name, b.h - 10, FONT, max_lines=2), x=b.x + 15, cy=b.cy, size=FONT, transform=turn
+            )
+
+    def _activity(self, g: etree._Element, shape: _Shape, paint: dict, extra: float) -> None:
+        kind, b, sub_process = shape.kind, shape.box, shape.kind in SUBPROCESSES
+        width = (4.0 if kind == "callActivity" else 1.5) + extra
+        dash = "4 3" if shape.element.get("triggeredByEvent") == "true" else None  # an event subprocess
+        rect(g, b, rx=10.0, stroke_width=width, stroke_dasharray=dash, **paint)
+        if kind == "transaction":
+            rect(g, Box(b.x + 3, b.y + 3, b.w - 6, b.h - 6), rx=8.0, fill="none", stroke=INK)
+        if sub_process and shape.expanded:  # name at the top left, like bpmn.io
+            lines = wrap(shape.name, b.w - 16, FONT, max_lines=2)
+            text_block(
+                g,
+                lines,
+                x=b.x + 8,
+                cy=b.y + 8 + block_height(lines, FONT) / 2,
+                size=FONT,
+                text_anchor="start",
+            )
+            return
+        marked = kind in TASKS - {"task", "callActivity"}  # a type icon sits in the top-left corner
+        if marked:
+            icon(g, kind, b.x + 7, b.y + 7)
+        room = b.h - (34 if sub_process else 28 if marked else 12)
+        lines = wrap(shape.name, b.w - 12, FONT, max_lines=max(1, int(room // (FONT * 1.2))))
+        height = block_height(lines, FONT)
+        top = b.cy - height / 2 - (7 if sub_process else 0)
+        top = max(top, b.y + 24) if marked else top  # keep clear of the type icon
+        text_block(g, lines, x=b.cx, cy=top + height / 2, size=FONT)
+        if sub_process:
+            icon(g, "collapsed", b.cx - 7, b.y + b.h - 18)
+
+    def _event(self, g: etree._Element, shape: _Shape, paint: dict, extra: float) -> None:
+        b, kind, element = shape.box, shape.kind, shape.element
+        r = min(b.w, b.h) / 2
+        interrupting = "false" not in (element.get("cancelActivity"), element.get("isInterrupting"))
+        dash = None if interrupting else "5 3"
+        width = {"startEvent": 1.5, "endEvent": 4.0}.get(kind, 1.5) + extra
+        ring = r - 1.5 if kind == "endEvent" else r
+        sub(g, "circle", cx=b.cx, cy=b.cy, r=ring, stroke_width=width, stroke_dasharray=dash, **paint)
+        if kind not in ("startEvent", "endEvent"):  # intermediate and boundary events: a double ring
+            sub(
+                g,
+                "circle",
+                cx=b.cx,
+                cy=b.cy,
+                r=r - 3.5,
+                fill="none",
+                stroke=paint["stroke"],
+                stroke_dasharray=dash,
+            )
+        definitions = (
+            _local(d).removesuffix("EventDefinition") for d in element.iterchildren(f"{{{BPMN}}}*")
+        )
+        for definition in (d for d in definitions if d in _EVENT_ICONS):
+            throw = kind in ("endEvent", "intermediateThrowEvent")
+            icon(g, definition, b.cx, b.cy, scale=num(r / 18), fill=INK if throw else PAPER)
+            break
+
+    def edge(self, parent: etree._Element, edge: _Edge, prefix: str) -> None:
+        source = self.shapes.get(edge.element.get("sourceRef") or "")
+        name = (edge.element.get("name") or "").strip()
+        g = sub(parent, "g", data_element_id=edge.id, class_=f"bpmn-flow bpmn-{_kebab(edge.kind)}")
+        sub(g, "title", name or _kebab(edge.kind).replace("-", " ").capitalize())
+        style: dict[str, object] = {"stroke_width": 1.5, "marker_end": f"url(#{prefix}-arrow)"}
+        if edge.kind == "messageFlow":
+            style.update(stroke_dasharray="7 4", marker_start=f"url(#{prefix}-msg-start)")
+            style["marker_end"] = f"url(#{prefix}-open-arrow)"
+        elif edge.kind != "sequenceFlow":  # associations are dotted; data associations point
+            style = {"stroke_dasharray": "2 3", "stroke_width": 1.0}
+            if edge.kind.startswith("data"):
+                style["marker_end"] = f"url(#{prefix}-open-arrow)"
+        elif source is not None and source.element.get("default") == edge.id:
+            style["marker_start"] = f"url(#{prefix}-default)"
+        elif (
+            source is not None
+            and source.kind in TASKS
+            and edge.element.find("bpmn:conditionExpression", NS) is not None
+        ):
+            style["marker_start"] = f"url(#{prefix}-conditional)"
+        points = " ".join(f"{num(x)},{num(y)}" for x, y in edge.points)
+        sub(g, "polyline", points=points, fill="none", stroke=INK, stroke_linejoin="round", **style)
+        lines = wrap(name, max(edge.label.w if edge.label else 0, LABEL_WIDTH), LABEL_FONT)
+        if lines:
+            cx, cy = (edge.label.cx, edge.label.cy) if edge.label else _midpoint(edge.points)
+            text_block(g, lines, x=cx, cy=cy, size=LABEL_FONT, **HALO)
+
+
+_EVENT_ICONS = {"timer", "message", "signal", "error", "escalation", "conditional", "terminate"}
+
+
+def _midpoint(points: list[tuple[float, float]]) -> tuple[float, float]:
+    """The point halfway along a polyline, for flow names the modeller did not place."""
+    segments = list(itertools.pairwise(points))
+    lengths = [((x2 - x1) ** 2 + (y2 - y1) ** 2) ** 0.5 for (x1, y1), (x2, y2) in segments]
+    left = sum(lengths) / 2
+    for ((x1, y1), (x2, y2)), length in zip(segments, lengths, strict=True):
+        if length > 0 and left <= length:
+            return x1 + (x2 - x1) * left / length, y1 + (y2 - y1) * left / length
+        left -= length
+    return points[0]
+
+
+def _process_name(plane: etree._Element, elements: dict, process_id: str | None) -> str:
+    """The title to use when the caller gives none: the process's name, else its pool's, else its id."""
+    shown = elements.get(process_id or plane.get("bpmnElement"))
+    if shown is not None and _local(shown) == "collaboration":
+        pool = shown.find("bpmn:participant[@processRef]", NS)
+        process = elements.get(pool.get("processRef")) if pool is not None else None
+        shown = process if process is not None and process.get("name") else pool
+    return "" if shown is None else shown.get("name") or shown.get("id") or ""
+
+
+def _clean(text: str) -> str:
+    """Drop characters XML cannot carry (from a caller's title or ids), rather than failing the page."""
+    return _NOT_XML.sub("", text)

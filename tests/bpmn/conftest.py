@@ -1,0 +1,27 @@
+"""Engine-level fixtures: the real BPMN/DMN files, parsed by the real engine, no database."""
+from __future__ import annotations
+
+import itertools
+from pathlib import Path
+
+import pytest
+
+from app.processes import engine
+
+BPMN_DIR = Path(__file__).resolve().parents[2] / "bpmn"
+_keys = itertools.count()
+
+
+def load_sources(process_id: str) -> tuple[dict[str, str], dict[str, str]]:
+    bpmn = {f"{process_id}.bpmn": (BPMN_DIR / f"{process_id}.bpmn").read_text(encoding="utf-8")}
+    dmn = {p.name: p.read_text(encoding="utf-8") for p in BPMN_DIR.glob("*.dmn")}
+    return bpmn, dmn
+
+
+def bundle_from(process_id: str, bpmn: dict[str, str], dmn: dict[str, str]) -> engine.ProcessBundle:
+    return engine.build_bundle(process_id, bpmn, dmn, cache_key=f"test-{next(_keys)}")
+
+
+@pytest.fixture(scope="session")
+def permit_bundle() -> engine.ProcessBundle:
+    return bundle_from("residence_permit", *load_sources("residence_permit"))
