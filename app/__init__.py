@@ -4,7 +4,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from flask import Flask, g, jsonify, request, session
+from flask import Flask, g, has_request_context, jsonify, request, session
 from flask_login import current_user
 from sqlalchemy import text
 
@@ -23,6 +23,8 @@ BLUEPRINTS = (
 
 def select_locale() -> str:
     """The user's choice (remembered on the account and in the session), else the browser's, else zh."""
+    if not has_request_context():
+        return "zh"
     if current_user and getattr(current_user, "is_authenticated", False) and current_user.locale:
         return current_user.locale
     if session.get("locale") in ("zh", "en"):

@@ -9,7 +9,9 @@ from flask_wtf import CSRFProtect
 
 from app.core.db import Base
 
-db = SQLAlchemy(model_class=Base)
+# expire_on_commit=False: a request commits once at its end, so nothing is read after the commit that could be
+# stale, and objects stay usable (a job or benchmark loop needs no reload of users and units after each commit).
+db = SQLAlchemy(model_class=Base, session_options={"expire_on_commit": False})
 migrate = Migrate()
 login_manager = LoginManager()
 babel = Babel()

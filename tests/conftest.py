@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 
 import pytest
+from flask.testing import FlaskClient
 from sqlalchemy.pool import StaticPool
 
 from app import create_app
@@ -61,7 +62,10 @@ def app():
 @pytest.fixture()
 def db(app):
     """An app context and a clean database; every table is emptied after the test."""
+    from app.extensions import limiter
+
     with app.app_context():
+        limiter.reset()  # rate-limit counters are per app; each test starts with none
         yield _db
         _db.session.rollback()
         _db.session.remove()
@@ -70,6 +74,57 @@ def db(app):
                 conn.execute(table.delete())
 
 
+class IsolatedClient(FlaskClient):
+    """Each request gets a fresh app context (its own `g` and db session), as in production, even though the
+    test itself holds an app context to query the database."""
+
+    def open(self, *args, **kwargs):
+        with self.application.app_context():
+            return super().open(*args, **kwargs)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _isolated_client_class(app):
+    app.test_client_class = IsolatedClient
+
+
 @pytest.fixture()
 def client(app, db):
     return app.test_client()
+
+
+@pytest.fixture()
+def world(db):
+    """The demo org tree and users, the calendar for 2025–2027, deployed processes, and a frozen clock."""
+    from datetime import datetime
+    from types import SimpleNamespace
+
+    from app import demo
+    from app.calendar.service import seed_years
+    from app.core import clock
+    from app.processes import specs
+
+    clock.freeze(datetime(2026, 11, 20, 10, 0, tzinfo=clock.CHINA_TZ))
+    seed_years(range(2025, 2028))
+    specs.deploy_all()
+    units = demo.seed_org()
+    users = demo.seed_users(units)
+    db.session.commit()
+    yield SimpleNamespace(units=units, users=users)
+    clock.freeze(None)
+
+
+def csrf_from(html: str) -> str:
+    import re
+
+    match = re.search(r'name="csrf_token" value="([^"]+)"', html)
+    assert match, "page has no CSRF token"
+    return match.group(1)
+
+
+def login(client, username: str, password: str | None = None):
+    from app.demo import DEMO_PASSWORD
+
+    page = client.get("/login")
+    return client.post("/login", data={"username": username, "password": password or DEMO_PASSWORD,
+                                       "csrf_token": csrf_from(page.get_data(as_text=True))})

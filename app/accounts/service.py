@@ -49,13 +49,23 @@ def visible_unit_ids(user: User) -> set[int] | None:
     if user.role == Role.ADMIN:
         return None
     if user.role == Role.SUPERVISOR:
-        unit = db.session.get(OrgUnit, user.unit_id)
-        ids = db.session.scalars(select(OrgUnit.id).where(OrgUnit.path.startswith(unit.path))).all()
-        return set(ids)
+        cache = db.session.info.setdefault("visible_units", {})  # per request/job: the tree does not move mid-request
+        if user.id not in cache:
+            unit = db.session.get(OrgUnit, user.unit_id)
+            cache[user.id] = set(db.session.scalars(select(OrgUnit.id).where(OrgUnit.path.startswith(unit.path))))
+        return cache[user.id]
     return {user.unit_id}
 
 
 def police_station_for(community_id: int) -> OrgUnit | None:
+    """Cached for the session (one request or job): routing asks this several times per step."""
+    cache = db.session.info.setdefault("station_for", {})
+    if community_id not in cache:
+        cache[community_id] = _station_query(community_id)
+    return cache[community_id]
+
+
+def _station_query(community_id: int) -> OrgUnit | None:
     return db.session.scalar(
         select(OrgUnit)
         .join(station_communities, station_communities.c.station_id == OrgUnit.id)

@@ -18,7 +18,16 @@ MAX_LINES = 400
 MAX_NOTE = 500
 
 # Accepted spellings in pasted lines besides the English values; Chinese admins paste Chinese.
-_WORK = {"work": True, "w": True, "上班": True, "班": True, "rest": False, "r": False, "休息": False, "休": False}
+_WORK = {
+    "work": True,
+    "w": True,
+    "上班": True,
+    "班": True,
+    "rest": False,
+    "r": False,
+    "休息": False,
+    "休": False,
+}
 _REASONS = {reason.value: reason for reason in DayReason} | {
     "工作日": DayReason.WEEKDAY,
     "周末": DayReason.WEEKEND,
@@ -81,7 +90,9 @@ def parse_day_lines(text: str, *, year: int) -> list[DaySpec]:
             continue
         problem, spec = _parse_line(line, year)
         if spec is not None and spec.day in first_line:
-            problem = _("%(day)s is already on line %(other)d.", day=spec.day.isoformat(), other=first_line[spec.day])
+            problem = _(
+                "%(day)s is already on line %(other)d.", day=spec.day.isoformat(), other=first_line[spec.day]
+            )
         if problem:
             errors.append(_("Line %(number)d: %(problem)s", number=number, problem=problem))
         elif spec is not None:
@@ -122,7 +133,9 @@ def _parse_line(line: str, year: int) -> tuple[str | None, DaySpec | None]:
     reason = _REASONS.get(fields[2].lower())
     if reason is None:
         allowed = ", ".join(r.value for r in DayReason)
-        return _("“%(value)s” is not a reason (use one of: %(allowed)s).", value=fields[2][:30], allowed=allowed), None
+        return _(
+            "“%(value)s” is not a reason (use one of: %(allowed)s).", value=fields[2][:30], allowed=allowed
+        ), None
     name = fields[3].strip() if len(fields) == 4 and fields[3].strip() else None
     spec = DaySpec(day, working, reason, name)
     return day_problem(spec, year=year), spec

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import enum
 from datetime import date, datetime
 
 from sqlalchemy import CheckConstraint, Date, DateTime, Enum, ForeignKey, String, Text
@@ -12,7 +13,7 @@ from app.core.clock import utcnow
 from app.extensions import db
 
 
-def _values(enum_cls: type) -> list[str]:
+def _values(enum_cls: type[enum.Enum]) -> list[str]:
     return [member.value for member in enum_cls]
 
 
@@ -34,7 +35,7 @@ class CalendarDay(db.Model):
         Enum(DayReason, native_enum=False, length=24, values_callable=_values, validate_strings=True)
     )
     holiday_name_zh: Mapped[str | None] = mapped_column(String(60))
-    # "chinesecalendar 1.11.0", "全国年节及纪念日放假办法 (2024) …", the notice an admin loaded, or "admin correction".
+    # "chinesecalendar 1.11.0", the provisional rules, the notice an admin loaded, or "admin correction".
     source: Mapped[str] = mapped_column(String(200))
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
@@ -44,7 +45,7 @@ class CalendarDay(db.Model):
 
 
 class CalendarYear(db.Model):
-    """A year is official once its State Council notice is loaded; until then its deadlines are provisional."""
+    """A year is official once its State Council notice is loaded; until then it is provisional."""
 
     __tablename__ = "calendar_years"
 

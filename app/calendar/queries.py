@@ -68,7 +68,7 @@ class DbCalendar:
         row = self._session.execute(
             select(CalendarYear.status, CalendarYear.data_version).where(CalendarYear.year == year)
         ).first()
-        key = (str(self._session.get_bind().url), year)
+        key = (str(self._session.get_bind().engine.url), year)
         with _cache_lock:
             cached = _cache.get(key)
         if cached is not None and cached.data_version == (row.data_version if row else None):
@@ -148,7 +148,9 @@ def _summary(row: CalendarYear, loaded_by: str | None) -> YearSummary:
     loaded_at = row.loaded_at
     if loaded_at.tzinfo is None:  # SQLite hands back naive UTC
         loaded_at = loaded_at.replace(tzinfo=UTC)
-    return YearSummary(row.year, row.status, row.source_notice, loaded_at.astimezone(clock.CHINA_TZ), loaded_by)
+    return YearSummary(
+        row.year, row.status, row.source_notice, loaded_at.astimezone(clock.CHINA_TZ), loaded_by
+    )
 
 
 @dataclass(frozen=True)

@@ -4,8 +4,9 @@
   (国务院办公厅关于YYYY年部分节假日安排的通知). It covers 2004 up to the last notice it knows and raises
   NotImplementedError beyond.
 * **Provisional**: the statutory rules alone, for years no notice is known for: the holidays of
-  全国年节及纪念日放假办法 (2024 revision, Art. 2; lunar dates from the `holidays` package), Saturdays and Sundays
-  off, and a substitute day off (补假) on the next working day for a holiday that falls on a weekend (Art. 6).
+  全国年节及纪念日放假办法 (2024 revision, Art. 2; lunar dates from the `holidays` package),
+  Saturdays and Sundays off, and a substitute day off (补假) on the next working day for a holiday that
+  falls on a weekend (Art. 6).
   The State Council's 调休 swaps (Art. 7) cannot be predicted, so there are no make-up working days.
 """
 
@@ -37,7 +38,14 @@ _ZH_NAMES = {
     chinese_calendar.Holiday.anti_fascist_70th_day.value: "抗战胜利70周年纪念日",
 }
 # Fixed-date holidays, used only if the lunar tables of `holidays` do not reach a year (beyond 2099).
-_FIXED_HOLIDAYS = {(1, 1): "元旦", (5, 1): "劳动节", (5, 2): "劳动节", (10, 1): "国庆节", (10, 2): "国庆节", (10, 3): "国庆节"}
+_FIXED_HOLIDAYS = {
+    (1, 1): "元旦",
+    (5, 1): "劳动节",
+    (5, 2): "劳动节",
+    (10, 1): "国庆节",
+    (10, 2): "国庆节",
+    (10, 3): "国庆节",
+}
 
 
 @dataclass(frozen=True)

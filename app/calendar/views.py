@@ -56,7 +56,12 @@ def correct(year: int):
         parsed = forms.parse_correction(request.form)
         spec = parsed.spec
         changed = service.correct_day(
-            spec.day, spec.is_workday, spec.reason, spec.holiday_name_zh, actor_id=current_user.id, note=parsed.note
+            spec.day,
+            spec.is_workday,
+            spec.reason,
+            spec.holiday_name_zh,
+            actor_id=current_user.id,
+            note=parsed.note,
         )
     except ValidationFailed as exc:
         db.session.rollback()

@@ -13,7 +13,6 @@ from app.cases.models import Case
 from app.core.clock import today
 from app.extensions import db
 from app.processes import specs
-from app.processes.models import ProcessVersion
 
 INELIGIBLE_REASONS = {
     "residence_under_six_months": ("申请人在本市居住登记未满半年，不符合申领居住证的居住时间条件", "《居住证暂行条例》第二条"),
@@ -32,7 +31,6 @@ def issue_permit_for(case: Case, data: dict[str, Any], *, actor: User | None) ->
         issued_on=date.fromisoformat(data["issue_date"]), valid_until=date.fromisoformat(data["valid_until"]),
         endorsement_window_start=date.fromisoformat(data["endorsement_window_start"]),
     )
-    db.session.flush()
     case.data = {**case.data, "permit": {"number": permit.number, "issue_date": data["issue_date"],
                                          "valid_until": data["valid_until"],
                                          "endorsement_window_start": data["endorsement_window_start"]}}
@@ -47,9 +45,12 @@ def issue_letter_for(case: Case, kind: str, data: dict[str, Any], *, lane: str |
     if kind in ("rp_approval", "rp_refusal"):
         agency = routing.issuing_agency("police_station", case)
     facts = letter_facts(case, kind, data, agency, access_code)
+    if kind == "rp_approval":  # the card is collected where it was decided: the station serving the community
+        station = db.session.get(OrgUnit, routing.unit_for_lane("police_station", case))
+        facts["agency"]["collection_place"] = (station.letter_details or {}).get("collection_place") or station.name_zh
     letter = issue_letter(case_id=case.id, kind=kind, facts=facts, agency_unit_id=agency.id,
                           doc_code=agency.doc_code or agency.code, actor_id=actor.id if actor else None)
-    record(case, EventKind.LETTER_ISSUED, actor=actor, unit_id=agency.id, kind=kind, number=letter.number,
+    record(case, EventKind.LETTER_ISSUED, actor=actor, unit_id=agency.id, letter_kind=kind, number=letter.number,
            letter_id=letter.id)
 
 
@@ -58,7 +59,8 @@ def letter_facts(case: Case, kind: str, data: dict[str, Any], agency: OrgUnit, a
     facts: dict[str, Any] = {
         "kind": kind,
         "case": {"number": case.number, "received_on": data.get("received_on"),
-                 "accepted_on": data.get("received_on")},
+                 # Accepted once the materials check found them complete (行政许可法 Art. 32).
+                 "accepted_on": None if kind == "rp_receipt" else _accepted_on(case, data)},
         "applicant": {
             "name": case.applicant_name, "id_number": case.applicant_id_number, "phone": case.applicant_phone,
             "hukou_address": application.get("hukou_address"), "current_address": application.get("current_address"),
@@ -77,14 +79,21 @@ def letter_facts(case: Case, kind: str, data: dict[str, Any], agency: OrgUnit, a
 
 
 def _decision(case: Case, kind: str, data: dict[str, Any]) -> dict[str, Any]:
-    version = db.session.get(ProcessVersion, case.process_version_id)
-    if kind in ("rp_receipt",):
-        return {"materials": [], "basis": data.get("basis"), "applicant_mode": data.get("applicant_mode")}
+    version = specs.version_info(case.process_version_id)
+    materials_form = specs.form_for(version, "rp_materials")
+    if kind == "rp_receipt":
+        # The receipt acknowledges what the applicant handed in: the materials that apply to this application.
+        from app.forms.validation import applicable_materials
+
+        received = [{"code": m["code"], "label_zh": m["label"]["zh"], "verdict": "ok"}
+                    for m, _applies in applicable_materials(materials_form, "materials", {}, case.data["application"])
+                    if not m.get("allow_not_applicable")]
+        return {"materials": received, "due_on": case.statutory_due_on.isoformat() if case.statutory_due_on else None}
     if kind in ("rp_supplement", "rp_not_accepted"):
         check = case.data.get("check_materials", {})
-        labels = material_labels(specs.form_for(version, "rp_materials"))
+        labels = material_labels(materials_form)
         materials = [
-            {"code": code, "label_zh": labels.get(code, code), "verdict": v.get("verdict"), "note": v.get("note")}
+            {"code": code, "label_zh": labels.get(code, code), "verdict": "missing", "note": v.get("note")}
             for code, v in (check.get("materials") or {}).items() if v.get("verdict") == "missing"
         ]
         return {"materials": materials, "supplement_deadline": check.get("supplement_deadline")}
@@ -114,3 +123,8 @@ def material_labels(definition: dict) -> dict[str, str]:
                 label = item.get("label", {})
                 labels[item["code"]] = label.get("zh") if isinstance(label, dict) else str(label)
     return labels
+
+
+def _accepted_on(case: Case, data: dict[str, Any]) -> str | None:
+    """The day the case went into review (materials complete), else the day it was received."""
+    return case.data.get("accepted_on") or data.get("received_on")

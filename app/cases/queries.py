@@ -14,7 +14,6 @@ from app.extensions import db
 from app.inbox import service as inbox
 from app.inbox.models import HumanTask, TaskState
 from app.processes import engine, specs
-from app.processes.models import ProcessVersion
 
 PAGE_SIZE = 50
 
@@ -49,7 +48,7 @@ def case_page(user: User, case_id: int) -> dict[str, Any]:
     from app.processes.diagram import render_diagram_svg
 
     case = get_case_for(user, case_id)
-    version = db.session.get(ProcessVersion, case.process_version_id)
+    version = specs.version_info(case.process_version_id)
     events = db.session.scalars(
         select(CaseEvent).where(CaseEvent.case_id == case.id)
         .options(joinedload(CaseEvent.actor), joinedload(CaseEvent.unit)).order_by(CaseEvent.id)
@@ -78,7 +77,7 @@ def case_page(user: User, case_id: int) -> dict[str, Any]:
 def task_page(user: User, task_id: int) -> dict[str, Any]:
     task = inbox.get_task_for(user, task_id)
     case = task.case
-    version = db.session.get(ProcessVersion, case.process_version_id)
+    version = specs.version_info(case.process_version_id)
     definition = specs.form_for(version, task.form_id) if task.form_id else None
     workflow = engine.deserialize(case.workflow_state, specs.bundle_for(version))
     context_data = engine.workflow_data(workflow)
@@ -93,7 +92,7 @@ def task_page(user: User, task_id: int) -> dict[str, Any]:
     }
 
 
-def _previous_steps(case: Case, version: ProcessVersion) -> list[tuple[str, dict, dict]]:
+def _previous_steps(case: Case, version: specs.VersionInfo) -> list[tuple[str, dict, dict]]:
     """(title, form, data) of the steps already done, so the next person sees what was found before."""
     done = db.session.scalars(
         select(HumanTask).where(HumanTask.case_id == case.id, HumanTask.state == TaskState.COMPLETED).order_by(HumanTask.id)

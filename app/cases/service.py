@@ -12,7 +12,7 @@ from datetime import date
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm.exc import StaleDataError
 
 from app.accounts.models import OrgUnit, UnitKind, User
@@ -27,7 +27,6 @@ from app.forms.validation import parse_form_submission, validate_form_data
 from app.inbox import service as inbox
 from app.inbox.models import HumanTask, TaskState
 from app.processes import engine, specs
-from app.processes.models import ProcessVersion
 
 # Who may take in an application at a window (Decree 663 Art. 9: police stations and entrusted community bodies).
 INTAKE_UNIT_KINDS = {
@@ -46,8 +45,8 @@ def community_options() -> list[str]:
     return list(db.session.scalars(select(OrgUnit.code).where(OrgUnit.kind == UnitKind.COMMUNITY).order_by(OrgUnit.code)))
 
 
-def intake_form(service: str) -> tuple[ProcessVersion, dict]:
-    version = specs.latest_version(service)
+def intake_form(service: str) -> tuple[specs.VersionInfo, dict]:
+    version = specs.latest_version_info(service)
     return version, specs.form_for(version, specs.start_form_id(version))
 
 
@@ -81,22 +80,46 @@ def open_case(*, service: str, form: dict[str, Any], actor: User, locale: str) -
         case.data["statutory"] = {"rule": statutory, "provisional": provisional}
     db.session.add(case)
     db.session.flush()
+    db.session.info["open_tasks"] = {case.id: []}  # a new case has no tasks yet: no need to look
     record(case, EventKind.CASE_OPENED, actor=actor, number=number, service=service, version=version.version_number)
-    _advance(case, version, workflow, reached, actor=actor, access_code=access_code)
+    with db.session.no_autoflush:
+        _advance(case, version, workflow, reached, actor=actor, access_code=access_code)
+    db.session.flush()
     return case, access_code
 
 
 def complete_task(*, task_id: int, actor: User, form: dict[str, Any], locale: str) -> HumanTask:
-    task = inbox.get_task_for(actor, task_id)
-    # Lock the case row (PostgreSQL: a second completer waits here, then sees the task is done).
-    case = db.session.scalar(select(Case).where(Case.id == task.case_id).with_for_update().execution_options(populate_existing=True))
-    db.session.refresh(task)
+    # Lock the case row first (PostgreSQL: a second completer waits here), then read its tasks AFTER the lock,
+    # so a task completed by someone else a moment ago is seen as completed. Two round trips in all.
+    owner = select(HumanTask.case_id).where(HumanTask.id == task_id).scalar_subquery()
+    case = db.session.scalar(
+        select(Case).where(Case.id == owner).with_for_update().execution_options(populate_existing=True)
+    )
+    rows = [] if case is None else db.session.scalars(
+        select(HumanTask).where(HumanTask.case_id == case.id, or_(HumanTask.state == TaskState.OPEN, HumanTask.id == task_id))
+        .execution_options(populate_existing=True)
+    ).all()
+    task = next((row for row in rows if row.id == task_id), None)
+    if task is None or not inbox.may_act_on(actor, task):
+        raise NotFound("task not found")  # same answer for "absent" and "not yours"
     if task.state != TaskState.OPEN:
         raise Conflict(inbox._taken_message(task, actor))
     if task.assignee_id is not None and task.assignee_id != actor.id:
         raise Conflict(inbox._taken_message(task, actor))
-    version = db.session.get(ProcessVersion, case.process_version_id)
+    db.session.info["open_tasks"] = {case.id: [row for row in rows if row.state == TaskState.OPEN]}
+    version = specs.version_info(case.process_version_id)
     definition = specs.form_for(version, task.form_id)
+    with db.session.no_autoflush:  # one flush at the end: the step's inserts go out as one batch
+        _complete_locked(task, case, version, definition, actor=actor, form=form, locale=locale)
+    try:
+        db.session.flush()
+    except StaleDataError as exc:  # someone saved the case between our read and our write
+        raise Conflict(inbox._taken_message(task, actor)) from exc
+    return task
+
+
+def _complete_locked(task: HumanTask, case: Case, version: specs.VersionInfo, definition: dict, *, actor: User,
+                     form: dict[str, Any], locale: str) -> None:
     bundle = specs.bundle_for(version)
     workflow = engine.deserialize(case.workflow_state, bundle)
     context = {**case.data.get("application", {}), **engine.task_data(workflow, task.engine_task_id)}
@@ -112,11 +135,6 @@ def complete_task(*, task_id: int, actor: User, form: dict[str, Any], locale: st
     record(case, EventKind.TASK_COMPLETED, actor=actor, unit_id=task.unit_id, task_name=task.task_name,
            title=task.title, data=data)
     _advance(case, version, workflow, [r for r in reached if r.name != task.task_name], actor=actor)
-    try:
-        db.session.flush()
-    except StaleDataError as exc:  # someone saved the case between our read and our write
-        raise Conflict(inbox._taken_message(task, actor)) from exc
-    return task
 
 
 def _check_business_rules(task: HumanTask, case: Case, data: dict, locale: str) -> None:
@@ -136,7 +154,7 @@ def _statutory_rule(bundle: engine.ProcessBundle) -> str | None:
     return None
 
 
-def _advance(case: Case, version: ProcessVersion, workflow: Any, reached: list[engine.Reached], *,
+def _advance(case: Case, version: specs.VersionInfo, workflow: Any, reached: list[engine.Reached], *,
              actor: User | None, access_code: str | None = None) -> None:
     """Everything that follows an engine step: milestones, permits, letters, inbox rows, saved state."""
     from app.cases import outcomes  # letters and permits; imported here to keep this module's imports light
@@ -163,7 +181,7 @@ def _advance(case: Case, version: ProcessVersion, workflow: Any, reached: list[e
         record(case, EventKind.CASE_CLOSED, actor=actor, outcome=str(case.status))
 
 
-def _lane_of(version: ProcessVersion, element: str) -> str | None:
+def _lane_of(version: specs.VersionInfo, element: str) -> str | None:
     meta = specs.bundle_for(version).tasks.get(element)
     return meta.lane if meta else None
 

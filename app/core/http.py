@@ -24,6 +24,7 @@ def register(app: Flask) -> None:
 
     @app.errorhandler(CSRFError)
     def csrf_error(exc: CSRFError):
+        app.logger.warning("CSRF refused: %s", exc.description)
         message = _("Your form expired or did not come from this site. Please reload the page and try again.")
         return render_template("error.html", code=400, message=message), 400
 

@@ -135,7 +135,7 @@ def fields_read(spec: Mapping[str, Any]) -> list[str]:
 
 def spec_problem(spec: Any, field_names: set[str]) -> str | None:
     """Why a check entry is malformed, or None. Used by check_definition."""
-    if not isinstance(spec, dict) or spec.get("check") not in CHECKS:
+    if not isinstance(spec, dict) or not isinstance(spec.get("check"), str) or spec["check"] not in CHECKS:
         return f"unknown check; use one of {sorted(CHECKS)}"
     kind = CHECKS[spec["check"]]
     allowed = {"check", *kind.field_params, *kind.list_params, *kind.optional_field_params}
@@ -145,6 +145,9 @@ def spec_problem(spec: Any, field_names: set[str]) -> str | None:
     for p in (*kind.field_params, *kind.int_params, *kind.other_params, *kind.list_params):
         if p not in spec:
             return f"missing parameter {p!r}"
+    for p in (*kind.field_params, *(q for q in kind.optional_field_params if q in spec)):
+        if not isinstance(spec[p], str):
+            return f"{p!r} must be a field name"
     for p in kind.int_params:
         if not isinstance(spec[p], int) or isinstance(spec[p], bool) or spec[p] < 0:
             return f"{p!r} must be a non-negative integer"

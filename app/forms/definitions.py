@@ -177,9 +177,20 @@ def required_fields(definition: dict[str, Any]) -> set[str]:
 
 
 def check_definition(form_id: str, definition: dict[str, Any]) -> None:
-    """Raise ProcessDefinitionError(file, element, reason) for the first thing wrong with a definition."""
-    for element, reason in _problems(form_id, definition):
-        raise ProcessDefinitionError(f"{form_id}.json", element, reason)
+    """Raise ProcessDefinitionError(file, element, reason) for the first thing wrong with a definition.
+
+    The checks below stop at the first problem and may assume what earlier checks established. Anything
+    they did not foresee still becomes a ProcessDefinitionError: the deploy code catches only that, and a
+    bad file must never stop the application from starting.
+    """
+    file = f"{form_id}.json"
+    if not isinstance(definition, dict):
+        raise ProcessDefinitionError(file, None, "a definition is a JSON object")
+    try:
+        for element, reason in _problems(form_id, definition):
+            raise ProcessDefinitionError(file, element, reason)
+    except (TypeError, KeyError, AttributeError, IndexError, ValueError) as exc:
+        raise ProcessDefinitionError(file, None, f"malformed definition ({type(exc).__name__}: {exc})") from exc
 
 
 def _is_bilingual(value: Any) -> bool:
@@ -263,6 +274,8 @@ def _schema_problems(schema: Any) -> Iterator[tuple[str | None, str]]:
 def _conditional_problems(
     block: dict, names: set[str], where: str, *, root: bool
 ) -> Iterator[tuple[str, str]]:
+    if not isinstance(block, dict):
+        yield where, "a condition block must be an object"
     if not root and (unknown := set(block) - CONDITIONAL_KEYWORDS):
         yield where, f"keywords {sorted(unknown)} are not allowed in a condition block"
     for name in block.get("required", []):
@@ -323,7 +336,7 @@ def _field_problems(spec: Any, prop: dict, names: set[str]) -> Iterator[tuple[st
     if "hint" in spec and not _is_bilingual(spec["hint"]):
         yield ".hint", "needs non-empty zh and en text"
     widget = spec.get("widget")
-    if widget not in WIDGETS:
+    if not isinstance(widget, str) or widget not in WIDGETS:
         yield ".widget", f"unknown widget {widget!r}; use one of {sorted(WIDGETS)}"
     if prop["type"] not in WIDGET_TYPES[widget]:
         yield ".widget", f"{widget!r} cannot hold a value of type {prop['type']!r}"
@@ -374,11 +387,10 @@ def _option_problems(spec: dict, prop: dict) -> Iterator[tuple[str, str]]:
 def _material_problems(materials: Any, names: set[str]) -> Iterator[tuple[str, str]]:
     if not isinstance(materials, list) or not materials:
         yield ".materials", "needs a non-empty list"
-    codes = [m.get("code") for m in materials if isinstance(m, dict)]
-    if len(set(codes)) != len(materials):
-        yield ".materials", "material codes must be unique"
     for i, material in enumerate(materials):
         where = f".materials[{i}]"
+        if not isinstance(material, dict):
+            yield where, "each material is an object"
         if unknown := set(material) - MATERIAL_KEYS:
             yield where, f"unknown keys {sorted(unknown)}"
         if not NAME.fullmatch(str(material.get("code", ""))):
@@ -389,6 +401,8 @@ def _material_problems(materials: Any, names: set[str]) -> Iterator[tuple[str, s
             yield f"{where}.hint", "needs non-empty zh and en text"
         if not isinstance(material.get("allow_not_applicable", False), bool):
             yield where, "allow_not_applicable is true or false"
+        if [m.get("code") for m in materials if isinstance(m, dict)].count(material["code"]) > 1:
+            yield where, f"material code {material['code']!r} is used twice"
         if "required_when" in material and (
             reason := checks.condition_problem(material["required_when"], names)
         ):

@@ -4,7 +4,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import event, select, update
+from sqlalchemy.orm import Session
 
 from app.accounts import service as accounts
 from app.accounts.models import User
@@ -17,13 +18,25 @@ from app.inbox.models import HumanTask, TaskState
 from app.processes.engine import ReadyTask
 
 
+def _forget_loaded_rows(session: Session, *_args) -> None:
+    session.info.pop("open_tasks", None)
+
+
+event.listen(Session, "after_soft_rollback", _forget_loaded_rows)
+
+
 def sync_tasks(case: Case, ready: list[ReadyTask], *, unit_for: Callable[[str | None], int],
                due_for: Callable[[ReadyTask], datetime | None], actor: User | None) -> list[HumanTask]:
     """Makes the open rows of `case` match the engine's ready user tasks exactly (created / cancelled)."""
-    open_rows = db.session.scalars(
-        select(HumanTask).where(HumanTask.case_id == case.id, HumanTask.state == TaskState.OPEN)
-    ).all()
+    # The caller may have loaded the open rows already (under the case lock); else read them now.
+    open_rows = db.session.info.get("open_tasks", {}).pop(case.id, None)
+    if open_rows is None:
+        open_rows = db.session.scalars(
+            select(HumanTask).where(HumanTask.case_id == case.id, HumanTask.state == TaskState.OPEN)
+        ).all()
     ready_ids = {t.id for t in ready}
+    # The row just completed in this step is still 'open' in the database (not flushed yet): skip it.
+    open_rows = [row for row in open_rows if row.state == TaskState.OPEN]
     for row in open_rows:
         if row.engine_task_id not in ready_ids:
             row.state = TaskState.CANCELLED

@@ -1,8 +1,9 @@
 """Letter text from case facts: one builder per kind.
 
-The case side passes plain `facts` (see docs/letters.md for the contract); a builder validates them and returns the
-plain, JSON-serialisable dict the template renders. All sentences — the statutory wording included — are made
-here, so the stored context is a complete record of what the letter says; templates only lay it out.
+The case side passes plain `facts` (see docs/letters.md for the contract); a builder validates them and
+returns the plain, JSON-serialisable dict the template renders. All sentences, the statutory wording
+included, are made here, so the stored context is a complete record of what the letter says; templates only
+lay it out.
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ COMMON_KEYS = (
 )
 REMEDY_KEYS = ("agency.reconsideration_body", "agency.court")
 KIND_KEYS: dict[str, tuple[str, ...]] = {
-    "rp_receipt": ("access_code", "decision.materials"),
+    "rp_receipt": ("access_code",),
     "rp_supplement": ("decision.materials", "decision.supplement_deadline"),
     "rp_not_accepted": ("decision.materials", "decision.supplement_deadline", *REMEDY_KEYS),
     "rp_approval": (
@@ -40,7 +41,6 @@ KIND_KEYS: dict[str, tuple[str, ...]] = {
         "decision.issue_date",
         "decision.valid_until",
         "decision.endorsement_window_start",
-        "agency.collection_place",
     ),
     "rp_refusal": REMEDY_KEYS,
 }
@@ -51,8 +51,11 @@ TITLES = {
     "rp_approval": "准予核发居住证决定书",
     "rp_refusal": "不予核发居住证决定书",
 }
-# Material verdicts from the completeness check: ok = received and in order.
-VERDICT_TEXT = {"ok": "收讫", "missing": "未提交", "invalid": "不符合法定形式"}
+# Material verdicts from the completeness check: the forms' vocabulary, plus "invalid" for a material handed
+# in but not in legal form. "ok" is a synonym of "provided"; not_applicable materials are left out.
+VERDICT_TEXT = {"provided": "收讫", "ok": "收讫", "missing": "未提交", "invalid": "不符合法定形式"}
+RECEIVED = frozenset({"provided", "ok"})
+NOT_APPLICABLE = "not_applicable"
 
 
 def _get(facts: dict, dotted: str) -> Any:
@@ -103,6 +106,8 @@ def _materials(facts: dict, kind: str) -> list[dict]:
             if not item.get(key):
                 raise ValueError(f"{kind} letter: missing facts key 'decision.materials[{index - 1}].{key}'")
         verdict = item["verdict"]
+        if verdict == NOT_APPLICABLE:
+            continue
         if verdict not in VERDICT_TEXT:
             raise ValueError(f"{kind} letter: unknown verdict {verdict!r} for material {item['code']!r}")
         rows.append(
@@ -115,7 +120,7 @@ def _materials(facts: dict, kind: str) -> list[dict]:
                 "note": _str(item.get("note")),
             }
         )
-    return rows
+    return _numbered(rows)
 
 
 def _numbered(rows: list[dict]) -> list[dict]:
@@ -190,7 +195,7 @@ def build_receipt(facts: dict, ctx: dict) -> dict:
     return {
         **ctx,
         "accepted": bool(accepted_on),
-        "history": f"{ctx['submitted']}，本机关已收到下列申请材料。{status}",
+        "history": f"{ctx['submitted']}，本机关已收到{'下列' if materials else '你提交的'}申请材料。{status}",
         "materials": materials,
         "time_limit": time_limit,
         "deemed_acceptance": (
@@ -203,7 +208,7 @@ def build_receipt(facts: dict, ctx: dict) -> dict:
 
 
 def build_supplement(facts: dict, ctx: dict) -> dict:
-    missing = _numbered([m for m in _materials(facts, ctx["kind"]) if m["verdict"] != "ok"])
+    missing = _numbered([m for m in _materials(facts, ctx["kind"]) if m["verdict"] not in RECEIVED])
     if not missing:
         raise ValueError("rp_supplement letter: 'decision.materials' lists no missing or invalid material")
     for item in missing:
@@ -230,7 +235,7 @@ def build_supplement(facts: dict, ctx: dict) -> dict:
 
 
 def build_not_accepted(facts: dict, ctx: dict) -> dict:
-    missing = _numbered([m for m in _materials(facts, ctx["kind"]) if m["verdict"] != "ok"])
+    missing = _numbered([m for m in _materials(facts, ctx["kind"]) if m["verdict"] not in RECEIVED])
     if not missing:
         raise ValueError("rp_not_accepted letter: 'decision.materials' lists no missing or invalid material")
     notice = ""
@@ -260,7 +265,11 @@ def build_approval(facts: dict, ctx: dict) -> dict:
         f"你在本市居住半年以上，符合{DECREE}第二条规定的申领居住证条件，申请材料真实、齐全"
     )
     findings = findings.rstrip("。")
-    collection = ctx["agency"]["collection_place"]
+    # Where the card is collected depends on the case (the station serving the applicant), so the decision may
+    # name it; otherwise the issuing agency's own collection place is used.
+    collection = _str(_get(facts, "decision.collection_place")) or ctx["agency"]["collection_place"]
+    if not collection:
+        raise ValueError("rp_approval letter: missing facts key 'decision.collection_place'")
     window_start = _num(facts, "decision.endorsement_window_start")
     valid_until = _num(facts, "decision.valid_until")
     return {
@@ -298,7 +307,9 @@ def build_refusal(facts: dict, ctx: dict) -> dict:
     reasons = []
     for index, reason in enumerate(_get(facts, "decision.ineligible_reasons") or []):
         if not reason.get("text_zh"):
-            raise ValueError(f"rp_refusal letter: missing facts key 'decision.ineligible_reasons[{index}].text_zh'")
+            raise ValueError(
+                f"rp_refusal letter: missing facts key 'decision.ineligible_reasons[{index}].text_zh'"
+            )
         reasons.append({"text": reason["text_zh"].rstrip("。"), "basis": _str(reason.get("basis"))})
     free_text = _str(_get(facts, "decision.refusal_reasons")).strip()
     if free_text:
@@ -318,7 +329,9 @@ def build_refusal(facts: dict, ctx: dict) -> dict:
         "facts_found": f"经审查，{findings}。" if findings else "",
         "reasons_intro": "本机关认定你的申请存在下列情形：" if findings else "经审查，你的申请存在下列情形：",
         "reasons": _numbered(reasons),
-        "decision": f"你的申请不符合申领居住证的条件。根据{'、'.join(bases)}的规定，本机关决定不予核发居住证。",
+        "decision": (
+            f"你的申请不符合申领居住证的条件。根据{'、'.join(bases)}的规定，本机关决定不予核发居住证。"
+        ),
         "reapply": "你符合申领条件后，可以重新提出申请。",
         "remedy": _remedy(ctx["agency"]),
     }

@@ -28,7 +28,7 @@ class LetterStatus(enum.StrEnum):
 
 
 class Letter(db.Model):
-    """One issued letter. Its context is the plain dict it was rendered from; once stored, the PDF never changes."""
+    """One issued letter, rendered from the plain dict in `context`; once stored, the PDF never changes."""
 
     __tablename__ = "letters"
     __table_args__ = (Index("ix_letters_case_issued", "case_id", "issued_at"),)

@@ -1,16 +1,18 @@
 """Reference numbers (文号): doc code + series + 字〔year〕第N号, gap-free per agency, year and series.
 
-The counter lives in a row of `letter_sequences` and is advanced inside the caller's transaction, so a rolled-back
-letter gives its number back (a database SEQUENCE would not) and two transactions never get the same number:
+The counter lives in a row of `letter_sequences` and is advanced inside the caller's transaction, so a
+rolled-back letter gives its number back (a database SEQUENCE would not) and two transactions never get the
+same number:
 
 1. make sure the row exists with an insert that tolerates a concurrent insert of the same row
    (ON CONFLICT DO NOTHING on PostgreSQL and SQLite; a savepoint + IntegrityError elsewhere);
 2. ``UPDATE … SET last_value = last_value + 1 … RETURNING last_value``.
 
-The UPDATE takes the row lock itself (the lock ``SELECT … FOR UPDATE`` would take), so a concurrent allocator
-blocks on it until the first transaction ends and then increments the committed value (PostgreSQL READ COMMITTED
-re-reads the row). A separate ``SELECT … FOR UPDATE`` first would add a round trip and no safety. On SQLite the
-write lock on the database serialises allocators. Services only flush; the caller commits.
+The UPDATE takes the row lock itself (the lock ``SELECT … FOR UPDATE`` would take), so a concurrent
+allocator blocks on it until the first transaction ends and then increments the committed value (PostgreSQL
+READ COMMITTED re-reads the row). A separate ``SELECT … FOR UPDATE`` first would add a round trip and no
+safety. On SQLite the write lock on the database serialises allocators. Services only flush; the caller
+commits.
 """
 
 from __future__ import annotations
@@ -60,7 +62,7 @@ def allocate(*, agency_unit_id: int, series: str, year: int) -> int:
 
 
 def next_reference_number(*, agency_unit_id: int, doc_code: str, series: str, year: int) -> str:
-    """Allocates and formats the next 文号, e.g. 西公居受字〔2026〕第15号. Flushes nothing else; never commits."""
+    """Allocates and formats the next 文号, e.g. 西公居受字〔2026〕第15号. Never commits."""
     if not doc_code or not series:
         raise ValueError("doc_code and series are required for a reference number")
     value = allocate(agency_unit_id=agency_unit_id, series=series, year=year)

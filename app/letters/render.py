@@ -21,7 +21,7 @@ from app.letters.dates import chinese_date, numeric_date
 logger = logging.getLogger(__name__)
 
 TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
-# Every template extends _base.html, which includes the CSS and imports the macros: all part of a template version.
+# Every template extends _base.html, which includes the CSS and imports the macros: all in a template version.
 SHARED_TEMPLATES = ("letters/_base.html", "letters/_letter.css", "letters/_macros.html")
 
 _env = Environment(
@@ -58,7 +58,9 @@ def _fetcher_class():
         """Fetches `data:` URLs only. Anything else (file:, http:, …) is refused and stops the rendering."""
 
         def __init__(self) -> None:
-            super().__init__(timeout=1, allowed_protocols=("data",), allow_redirects=False, fail_on_errors=True)
+            super().__init__(
+                timeout=1, allowed_protocols=("data",), allow_redirects=False, fail_on_errors=True
+            )
 
         def fetch(self, url, headers=None):
             if not str(url).lower().startswith("data:"):
@@ -85,9 +87,9 @@ def _get_font_config():
 def check_font_subsetting() -> None:
     """Raises RuntimeError unless WeasyPrint can subset fonts with HarfBuzz.
 
-    WeasyPrint dlopens libharfbuzz-subset (weasyprint.text.ffi.harfbuzz_subset, None when missing) and uses it only
-    with HarfBuzz ≥ 4.1.0 (weasyprint.pdf.fonts.Font.subset); otherwise it logs a warning and falls back to
-    fontTools, which takes ≈ 10 s per letter with Noto CJK instead of ≈ 0.3 s.
+    WeasyPrint dlopens libharfbuzz-subset (weasyprint.text.ffi.harfbuzz_subset, None when missing) and uses
+    it only with HarfBuzz ≥ 4.1.0 (weasyprint.pdf.fonts.Font.subset); otherwise it logs a warning and falls
+    back to fontTools, which takes ≈ 10 s per letter with Noto CJK instead of ≈ 0.2 s.
     """
     from weasyprint.text.ffi import harfbuzz, harfbuzz_subset
 
@@ -97,7 +99,9 @@ def check_font_subsetting() -> None:
             "(≈ 10 s per letter). Install it: apt-get install libharfbuzz-subset0"
         )
     if not harfbuzz.hb_version_atleast(4, 1, 0):
-        raise RuntimeError("HarfBuzz ≥ 4.1.0 is needed for WeasyPrint's fast font subsetting; upgrade libharfbuzz")
+        raise RuntimeError(
+            "HarfBuzz ≥ 4.1.0 is needed for WeasyPrint's fast font subsetting; upgrade libharfbuzz"
+        )
 
 
 def template_version(template_name: str) -> str:

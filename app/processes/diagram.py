@@ -21,6 +21,7 @@ from app.processes.diagram_shapes import (
     ACTIVE,
     DONE,
     INK,
+    LINE_HEIGHT,
     PAPER,
     SVG_NS,
     Box,
@@ -32,6 +33,7 @@ from app.processes.diagram_shapes import (
     rect,
     sub,
     text_block,
+    text_em,
     wrap,
 )
 
@@ -55,6 +57,7 @@ DATA = {"dataObjectReference", "dataStoreReference"}
 CATEGORIES = {"participant": "pool", "lane": "lane", "textAnnotation": "annotation", "group": "group"}
 CATEGORIES |= {k: "task" for k in TASKS} | {k: "subprocess" for k in SUBPROCESSES} | {k: "data" for k in DATA}
 CATEGORIES |= {k: "event" for k in EVENTS} | {k: "gateway" for k in GATEWAYS}
+EVENT_ICONS = {"timer", "message", "signal", "error", "escalation", "conditional", "terminate"}
 EDGES = {"sequenceFlow", "messageFlow", "association", "dataInputAssociation", "dataOutputAssociation"}
 HEAT_LIGHT, HEAT_DARK = (255, 241, 223), (232, 128, 31)  # INK text keeps a contrast above 4.5:1 on both
 STATE_FILL = {"active": "#dceafa", "done": "#e9f4ec"}
@@ -154,9 +157,11 @@ def _pick_plane(root: etree._Element, elements: dict, process_id: str | None) ->
 
 
 def _box(bounds: etree._Element | None) -> Box | None:
+    if bounds is None:
+        return None
     try:
-        box = Box(*(float(bounds.get(k, "")) for k in ("x", "y", "width", "height")))  # type: ignore[union-attr]
-    except (AttributeError, ValueError):
+        box = Box(*(float(bounds.get(k, "")) for k in ("x", "y", "width", "height")))
+    except ValueError:
         return None
     sane = all(abs(v) < 1e7 for v in (box.x, box.y, box.w, box.h))  # also false for nan and inf
     return box if sane and box.w >= 0 and box.h >= 0 else None
@@ -193,11 +198,12 @@ def _edges(plane: etree._Element, elements: dict, shapes: dict[str, _Shape]) -> 
 
 
 def _inside(shape: _Shape, point: tuple[float, float]) -> bool:
+    """Strictly inside the outline (half a pixel in), so a waypoint on the border counts as outside."""
     b, (px, py) = shape.box, point
-    dx, dy = abs(px - b.cx) / max(b.w / 2, 1), abs(py - b.cy) / max(b.h / 2, 1)
+    dx, dy = abs(px - b.cx) / max(b.w / 2 - 0.5, 0.5), abs(py - b.cy) / max(b.h / 2 - 0.5, 0.5)
     if shape.kind in EVENTS:
-        return dx * dx + dy * dy < 0.95
-    return dx + dy < 0.95 if shape.kind in GATEWAYS else max(dx, dy) < 0.98
+        return dx * dx + dy * dy < 1
+    return dx + dy < 1 if shape.kind in GATEWAYS else max(dx, dy) < 1
 
 
 def _onto_border(end: tuple, other: tuple, shape: _Shape | None) -> tuple[float, float]:
@@ -212,27 +218,30 @@ def _onto_border(end: tuple, other: tuple, shape: _Shape | None) -> tuple[float,
 
 
 def _layer(item: _Shape | _Edge) -> tuple[int, float]:
-    """Paint order: pools, lanes, opened subprocesses (outer first), flows, nodes, boundary events on their
-    host, and message flows last because they cross pools."""
+    """Paint order, as bpmn.io: pools, lanes, opened subprocesses (outer first), nodes, boundary events on
+    their host, then flows and their names above the nodes, and message flows last as they cross pools."""
     if isinstance(item, _Edge):
-        return (6 if item.kind == "messageFlow" else 3), 0.0
+        return (6 if item.kind == "messageFlow" else 5), 0.0
     if item.kind in SUBPROCESSES and item.expanded:
         return 2, -item.box.w * item.box.h
-    return {"participant": 0, "lane": 1, "boundaryEvent": 5}.get(item.kind, 4), 0.0
+    return {"participant": 0, "lane": 1, "boundaryEvent": 4}.get(item.kind, 3), 0.0
 
 
 def _outside_label(shape: _Shape) -> tuple[list[str], Box] | None:
     """Lines and place of an event, gateway or data label: at its BPMNLabel bounds, else under the shape."""
-    if shape.kind not in EVENTS | GATEWAYS | DATA:
+    if shape.kind not in EVENTS | GATEWAYS | DATA or not (lines := _label_lines(shape.name, shape.label)):
         return None
-    lines = wrap(shape.name, max(shape.label.w if shape.label else 0, LABEL_WIDTH), LABEL_FONT)
     height = block_height(lines, LABEL_FONT)
-    cx, cy = (
-        (shape.label.cx, shape.label.cy)
-        if shape.label
-        else (shape.box.cx, shape.box.y + shape.box.h + 6 + height / 2)
-    )
-    return (lines, Box(cx - LABEL_WIDTH / 2, cy - height / 2, LABEL_WIDTH, height)) if lines else None
+    if shape.label:
+        return lines, Box(shape.label.cx - LABEL_WIDTH / 2, shape.label.cy - height / 2, LABEL_WIDTH, height)
+    return lines, Box(shape.box.cx - LABEL_WIDTH / 2, shape.box.y + shape.box.h + 6, LABEL_WIDTH, height)
+
+
+def _label_lines(name: str, label: Box | None) -> list[str]:
+    """Wrap at bpmn.io's 90px, but into as many lines as the modeller's label box is tall: bpmn.io sizes
+    that box to its text, and hand-made layouts draw two-line boxes where neighbours stand close."""
+    rows = max(1, round(label.h / (LABEL_FONT * LINE_HEIGHT))) if label else 1
+    return wrap(name, min(LABEL_WIDTH, text_em(name) * LABEL_FONT / rows + LABEL_FONT), LABEL_FONT)
 
 
 def _extent(shapes: Iterable[_Shape], edges: list[_Edge]) -> Box:
@@ -240,10 +249,8 @@ def _extent(shapes: Iterable[_Shape], edges: list[_Edge]) -> Box:
     boxes += [e.label for e in edges if e.label]
     points = [p for e in edges for p in e.points] + [(b.x, b.y) for b in boxes]
     points += [(b.x + b.w, b.y + b.h) for b in boxes]
-    xs, ys = [x for x, _ in points], [y for _, y in points]
-    return Box(
-        min(xs) - PADDING, min(ys) - PADDING, max(xs) - min(xs) + 2 * PADDING, max(ys) - min(ys) + 2 * PADDING
-    )
+    x0, y0 = min(x for x, _ in points) - PADDING, min(y for _, y in points) - PADDING
+    return Box(x0, y0, max(x for x, _ in points) + PADDING - x0, max(y for _, y in points) + PADDING - y0)
 
 
 def _root(view: Box, prefix: str) -> etree._Element:
@@ -272,9 +279,7 @@ def _kebab(kind: str) -> str:
 class _Drawing:
     """What each element looks like given the case's state; one instance per rendered diagram."""
 
-    def __init__(
-        self, shapes: dict[str, _Shape], *, active: set[str], done: set[str], waiting: dict[str, int]
-    ):
+    def __init__(self, shapes: dict[str, _Shape], *, active: set[str], done: set[str], waiting: dict):
         self.shapes, self.active, self.done, self.waiting = shapes, active, done, waiting
         self.most = max(waiting.values(), default=0)
 
@@ -325,9 +330,8 @@ class _Drawing:
         elif kind == "group":
             rect(g, b, rx=10.0, fill="none", stroke=INK, stroke_dasharray="8 3 1 3")
         else:
-            icon(
-                g, kind, b.x, b.y, scale=f"{num(b.w / 36 if 'Object' in kind else b.w / 50)} {num(b.h / 50)}"
-            )
+            sx = b.w / 36 if kind == "dataObjectReference" else b.w / 50  # drawn 36x50 and 50x50
+            icon(g, kind, b.x, b.y, scale=f"{num(sx)} {num(b.h / 50)}")
             g[-1].attrib.update(paint)
             g[-1].set("stroke-width", num(1 + extra))
         if placed := _outside_label(shape):
@@ -370,14 +374,8 @@ class _Drawing:
             rect(g, Box(b.x + 3, b.y + 3, b.w - 6, b.h - 6), rx=8.0, fill="none", stroke=INK)
         if sub_process and shape.expanded:  # name at the top left, like bpmn.io
             lines = wrap(shape.name, b.w - 16, FONT, max_lines=2)
-            text_block(
-                g,
-                lines,
-                x=b.x + 8,
-                cy=b.y + 8 + block_height(lines, FONT) / 2,
-                size=FONT,
-                text_anchor="start",
-            )
+            cy = b.y + 8 + block_height(lines, FONT) / 2
+            text_block(g, lines, x=b.x + 8, cy=cy, size=FONT, text_anchor="start")
             return
         marked = kind in TASKS - {"task", "callActivity"}  # a type icon sits in the top-left corner
         if marked:
@@ -400,20 +398,11 @@ class _Drawing:
         ring = r - 1.5 if kind == "endEvent" else r
         sub(g, "circle", cx=b.cx, cy=b.cy, r=ring, stroke_width=width, stroke_dasharray=dash, **paint)
         if kind not in ("startEvent", "endEvent"):  # intermediate and boundary events: a double ring
-            sub(
-                g,
-                "circle",
-                cx=b.cx,
-                cy=b.cy,
-                r=r - 3.5,
-                fill="none",
-                stroke=paint["stroke"],
-                stroke_dasharray=dash,
-            )
-        definitions = (
-            _local(d).removesuffix("EventDefinition") for d in element.iterchildren(f"{{{BPMN}}}*")
-        )
-        for definition in (d for d in definitions if d in _EVENT_ICONS):
+            inner = {"fill": "none", "stroke": paint["stroke"], "stroke_dasharray": dash}
+            sub(g, "circle", cx=b.cx, cy=b.cy, r=r - 3.5, **inner)
+        children = element.iterchildren(f"{{{BPMN}}}*")
+        definitions = (_local(d).removesuffix("EventDefinition") for d in children)
+        for definition in (d for d in definitions if d in EVENT_ICONS):
             throw = kind in ("endEvent", "intermediateThrowEvent")
             icon(g, definition, b.cx, b.cy, scale=num(r / 18), fill=INK if throw else PAPER)
             break
@@ -441,13 +430,10 @@ class _Drawing:
             style["marker_start"] = f"url(#{prefix}-conditional)"
         points = " ".join(f"{num(x)},{num(y)}" for x, y in edge.points)
         sub(g, "polyline", points=points, fill="none", stroke=INK, stroke_linejoin="round", **style)
-        lines = wrap(name, max(edge.label.w if edge.label else 0, LABEL_WIDTH), LABEL_FONT)
+        lines = _label_lines(name, edge.label)
         if lines:
             cx, cy = (edge.label.cx, edge.label.cy) if edge.label else _midpoint(edge.points)
             text_block(g, lines, x=cx, cy=cy, size=LABEL_FONT, **HALO)
-
-
-_EVENT_ICONS = {"timer", "message", "signal", "error", "escalation", "conditional", "terminate"}
 
 
 def _midpoint(points: list[tuple[float, float]]) -> tuple[float, float]:

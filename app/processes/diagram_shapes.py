@@ -20,8 +20,9 @@ INK, PAPER = "#22242a", "#ffffff"
 ACTIVE, DONE = "#0b4f9c", "#1e6b35"
 BUBBLE = "#9a3d00"  # white text on it has a contrast ratio above 4.5:1
 LINE_HEIGHT = 1.2
-# Chinese may not start a line with closing punctuation (避头尾); such a character stays on the line before.
+# Chinese may not start a line with closing punctuation (避头尾): such a character stays on the line before.
 _NO_LINE_START = frozenset("，。、；：？！）》」』】〉,.;:?!)%")
+_NO_LINE_END = frozenset("（《「『【〈(")  # nor end a line with opening punctuation
 
 
 @dataclass(frozen=True)
@@ -84,7 +85,7 @@ def _tokens(text: str) -> Iterator[str]:
 def wrap(text: str, width: float, font_size: float, max_lines: int = 0) -> list[str]:
     """Break a name into lines no wider than `width` px; Chinese has no spaces, so measure characters.
 
-    Lines are balanced (受理审核申请/材料并核对身/份信息, not 受理审核申请材/料并核对身份信/息), and
+    Lines are balanced (受理审核申/请材料并核/对身份信息, not 受理审核申请材/料并核对身份信/息), and
     past `max_lines` the last line ends in an ellipsis; the full name stays in the shape's tooltip.
     """
     limit = max(width / font_size, 1.0)
@@ -113,8 +114,9 @@ def _greedy(text: str, limit: float) -> list[str]:
             for piece in [token] if text_em(token) <= limit else list(token):
                 size = text_em(piece)
                 if line and used + size > limit and not piece.isspace() and piece[0] not in _NO_LINE_START:
-                    lines.append(line.rstrip())
-                    line, used = "", 0.0
+                    carry = line[-1] if line[-1] in _NO_LINE_END and len(line) > 1 else ""
+                    lines.append(line[: len(line) - len(carry)].rstrip())
+                    line, used = carry, text_em(carry)
                 if line or not piece.isspace():
                     line, used = line + piece, used + size
         if line.strip():
@@ -128,7 +130,7 @@ def block_height(lines: Sequence[str], size: float) -> float:
 
 def text_block(
     parent: etree._Element, lines: Sequence[str], *, x: float, cy: float, size: float, **attrs: object
-):
+) -> etree._Element:
     """One <text> with a <tspan> per line, the block centred vertically on `cy`."""
     step = size * LINE_HEIGHT
     text = sub(parent, "text", x=x, y=cy, font_size=size, **{"text_anchor": "middle", **attrs})

@@ -121,6 +121,16 @@ def deploy_if_schema_ready() -> None:
         log.error("process definitions NOT deployed: %s", exc)
 
 
+def latest_version_info(process_id: str) -> VersionInfo:
+    version_id = db.session.scalar(
+        select(ProcessVersion.id).where(ProcessVersion.process_id == process_id)
+        .order_by(ProcessVersion.version_number.desc()).limit(1)
+    )
+    if version_id is None:
+        raise NotFound(f"process {process_id!r} is not deployed")
+    return version_info(version_id)
+
+
 def latest_version(process_id: str, *, required: bool = True) -> ProcessVersion | None:
     version = db.session.scalar(
         select(ProcessVersion).where(ProcessVersion.process_id == process_id).order_by(ProcessVersion.version_number.desc())
@@ -130,12 +140,38 @@ def latest_version(process_id: str, *, required: bool = True) -> ProcessVersion 
     return version
 
 
-def bundle_for(version: ProcessVersion) -> engine.ProcessBundle:
+@dataclass(frozen=True)
+class VersionInfo:
+    """What a running case needs from its process version: immutable once deployed, so cached per process."""
+
+    id: int
+    process_id: str
+    name: str
+    version_number: int
+    content_hash: str
+    sources: dict
+
+
+_versions: dict[int, VersionInfo] = {}
+
+
+def version_info(version_id: int) -> VersionInfo:
+    info = _versions.get(version_id)
+    if info is None:
+        row = db.session.get(ProcessVersion, version_id)
+        if row is None:
+            raise NotFound(f"process version {version_id} does not exist")
+        info = VersionInfo(row.id, row.process_id, row.name, row.version_number, row.content_hash, row.sources)
+        _versions[version_id] = info
+    return info
+
+
+def bundle_for(version: ProcessVersion | VersionInfo) -> engine.ProcessBundle:
     return engine.build_bundle(version.process_id, version.sources["bpmn"], version.sources["dmn"],
                                cache_key=version.content_hash)
 
 
-def form_for(version: ProcessVersion, form_id: str) -> dict:
+def form_for(version: ProcessVersion | VersionInfo, form_id: str) -> dict:
     """The form as it was when the case's process version was deployed (forms are pinned per version)."""
     try:
         return version.sources["forms"][form_id]
@@ -143,7 +179,7 @@ def form_for(version: ProcessVersion, form_id: str) -> dict:
         raise NotFound(f"form {form_id!r} is not part of {version.process_id} v{version.version_number}") from exc
 
 
-def start_form_id(version: ProcessVersion) -> str:
+def start_form_id(version: ProcessVersion | VersionInfo) -> str:
     bundle = bundle_for(version)
     for meta in bundle.tasks.values():
         if meta.kind == "startEvent" and meta.properties.get("form"):
@@ -151,5 +187,5 @@ def start_form_id(version: ProcessVersion) -> str:
     raise ProcessDefinitionError(next(iter(version.sources["bpmn"])), version.process_id, "start event names no form")
 
 
-def bpmn_xml(version: ProcessVersion) -> str:
+def bpmn_xml(version: ProcessVersion | VersionInfo) -> str:
     return next(iter(version.sources["bpmn"].values()))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from datetime import UTC, datetime
 
@@ -13,6 +14,11 @@ from app.calendar import service
 from app.core import clock
 
 PASSWORD = "correct horse battery"
+
+
+@functools.cache
+def _password_hash() -> str:
+    return hash_password(PASSWORD)  # slow on purpose (scrypt): once per test run is enough
 
 
 @pytest.fixture()
@@ -32,13 +38,19 @@ def frozen_today():
 
 @pytest.fixture()
 def users(db):
-    district = add_unit(code="D1", name_zh="西湖区", name_en="Xihu District", kind=UnitKind.DISTRICT, parent=None)
+    district = add_unit(
+        code="D1", name_zh="西湖区", name_en="Xihu District", kind=UnitKind.DISTRICT, parent=None
+    )
     admin = User(
-        username="admin1", password_hash=hash_password(PASSWORD), display_name="管理员", unit=district, role=Role.ADMIN
+        username="admin1",
+        password_hash=_password_hash(),
+        display_name="管理员",
+        unit=district,
+        role=Role.ADMIN,
     )
     worker = User(
         username="worker1",
-        password_hash=hash_password(PASSWORD),
+        password_hash=_password_hash(),
         display_name="窗口",
         unit=district,
         role=Role.CASEWORKER,

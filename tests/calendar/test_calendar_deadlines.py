@@ -7,9 +7,9 @@ from datetime import date, timedelta
 import pytest
 
 from app.calendar.deadlines import (
-    Deadline,
     DayStatus,
     DayType,
+    Deadline,
     DeadlineRule,
     add_months,
     add_working_days,
@@ -38,7 +38,9 @@ def span(first: date, last: date) -> set[date]:
 
 
 # National Day 2026 as the notice arranged it: Oct 1–7 off, Sun Sep 20 and Sat Oct 10 worked.
-NATIONAL_DAY_2026 = FakeCalendar(rest=span(date(2026, 10, 1), date(2026, 10, 7)), work={date(2026, 9, 20), date(2026, 10, 10)})
+NATIONAL_DAY_2026 = FakeCalendar(
+    rest=span(date(2026, 10, 1), date(2026, 10, 7)), work={date(2026, 9, 20), date(2026, 10, 10)}
+)
 WD, CAL = DayType.WD, DayType.CAL
 MON = date(2026, 3, 2)  # a Monday in a month without holidays
 
@@ -75,7 +77,7 @@ def test_months_use_the_corresponding_day_or_the_month_end():
     assert add_months(date(2026, 3, 31), 6) == date(2026, 9, 30)
     assert add_months(date(2026, 11, 15), 3) == date(2027, 2, 15)
     assert due(date(2026, 3, 15), DeadlineRule(6, CAL, unit="months")) == date(2026, 9, 15)
-    # 2026-02-28 + 3 months = 2026-05-28 (Thu); 2026-01-31 + 1 month = Sat 02-28 → Mon 03-02.
+    # 2026-01-31 + 1 month = Sat 02-28 → rolled to Mon 03-02.
     assert due(date(2026, 1, 31), DeadlineRule(1, CAL, unit="months")) == date(2026, 3, 2)
 
 
@@ -170,7 +172,9 @@ def test_pause_in_working_days_adds_back_the_working_days_inside_it():
 def test_pause_in_calendar_days_extends_by_its_length_then_rolls_over():
     assert due(MON, DeadlineRule(15, CAL)) == date(2026, 3, 17)
     # 5 days added → Sun 03-22 → rolled to Mon 03-23.
-    assert paused(MON, DeadlineRule(15, CAL), [(date(2026, 3, 5), date(2026, 3, 10))]).due == date(2026, 3, 23)
+    assert paused(MON, DeadlineRule(15, CAL), [(date(2026, 3, 5), date(2026, 3, 10))]).due == date(
+        2026, 3, 23
+    )
 
 
 def test_pause_in_months_extends_the_period_in_days():
@@ -204,5 +208,7 @@ def test_an_open_pause_runs_to_as_of_and_is_flagged():
 
 def test_pause_over_the_national_day_holiday_adds_only_working_days():
     # 15 WD from 09-28 = 10-23. Paused 09-29 → resumed 10-09: inside are 09-30, 10-08, 10-09 = 3 WD.
-    result = paused(date(2026, 9, 28), DeadlineRule(15, WD), [(date(2026, 9, 29), date(2026, 10, 9))], NATIONAL_DAY_2026)
+    result = paused(
+        date(2026, 9, 28), DeadlineRule(15, WD), [(date(2026, 9, 29), date(2026, 10, 9))], NATIONAL_DAY_2026
+    )
     assert result.due == add_working_days(date(2026, 10, 23), 3, NATIONAL_DAY_2026).due == date(2026, 10, 28)

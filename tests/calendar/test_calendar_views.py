@@ -26,7 +26,9 @@ def post(client, url, data, page):
     return client.post(url, data={"csrf_token": token, **data})
 
 
-def test_real_log_in_then_the_index_lists_years_and_flags_2027(client, users, seeded, frozen_today, missing_endpoints_tolerated):
+def test_real_log_in_then_the_index_lists_years_and_flags_2027(
+    client, users, seeded, frozen_today, missing_endpoints_tolerated
+):
     token = csrf_from(client.get("/login").get_data(as_text=True))
     response = client.post(
         "/login?next=/calendar/", data={"csrf_token": token, "username": "admin1", "password": PASSWORD}
@@ -39,7 +41,12 @@ def test_real_log_in_then_the_index_lists_years_and_flags_2027(client, users, se
     assert "chinesecalendar 1.11.0" in html
 
 
-PROTECTED = [("get", "/calendar/"), ("get", "/calendar/2026"), ("post", "/calendar/2026/correct"), ("post", "/calendar/2026/load")]
+PROTECTED = [
+    ("get", "/calendar/"),
+    ("get", "/calendar/2026"),
+    ("post", "/calendar/2026/correct"),
+    ("post", "/calendar/2026/load"),
+]
 
 
 @pytest.mark.parametrize(("method", "url"), PROTECTED)
@@ -72,7 +79,11 @@ def test_year_page_shows_twelve_accessible_month_grids_with_text_states(admin_cl
     assert "<caption>October 2026</caption>" in html
     assert '<abbr title="Saturday">Sat</abbr>' in html
     # State as text, not colour only: 10-10 is a make-up working day, 10-05 a day off in lieu.
-    assert re.search(r'cal-makeup_workday"[^>]*>\s*<span class="cal-num">10</span>.*?Make-up working day, 国庆节', html, re.S)
+    assert re.search(
+        r'cal-makeup_workday"[^>]*>\s*<span class="cal-num">10</span>.*?Make-up working day, 国庆节',
+        html,
+        re.S,
+    )
     assert "Day off in lieu, 国庆节" in html and "Statutory holiday, 春节" in html
     assert "Legend" in html and html.count('name="csrf_token"') >= 3
     # The load form comes pre-filled with the year's exceptions, in the line format.
@@ -90,14 +101,26 @@ def test_correcting_a_day_saves_audits_and_redirects(admin_client, users, seeded
     response = post(
         admin_client,
         "/calendar/2026/correct",
-        {"day": "2026-10-09", "state": "rest", "reason": "substitute_day_off", "holiday_name_zh": "国庆节", "note": "补充通知"},
+        {
+            "day": "2026-10-09",
+            "state": "rest",
+            "reason": "substitute_day_off",
+            "holiday_name_zh": "国庆节",
+            "note": "补充通知",
+        },
         "/calendar/2026",
     )
     assert response.status_code == 302 and response.headers["Location"] == "/calendar/2026"
     seeded.session.expire_all()
     row = seeded.session.get(CalendarDay, date(2026, 10, 9))
-    assert (row.is_workday, row.reason, row.updated_by_id) == (False, DayReason.SUBSTITUTE_DAY_OFF, users["admin"])
-    entry = seeded.session.scalars(select(AuditEntry).where(AuditEntry.action == "calendar_correct_day")).one()
+    assert (row.is_workday, row.reason, row.updated_by_id) == (
+        False,
+        DayReason.SUBSTITUTE_DAY_OFF,
+        users["admin"],
+    )
+    entry = seeded.session.scalars(
+        select(AuditEntry).where(AuditEntry.action == "calendar_correct_day")
+    ).one()
     assert entry.user_id == users["admin"] and "补充通知" in entry.detail
     html = admin_client.get("/calendar/2026").get_data(as_text=True)
     assert "2026-10-09 corrected. Its working/rest status changed." in html
@@ -105,11 +128,19 @@ def test_correcting_a_day_saves_audits_and_redirects(admin_client, users, seeded
 
 def test_a_bad_correction_names_the_fields_and_saves_nothing(admin_client, seeded):
     response = post(
-        admin_client, "/calendar/2026/correct", {"day": "2026-13-01", "reason": "sometimes", "note": ""}, "/calendar/2026"
+        admin_client,
+        "/calendar/2026/correct",
+        {"day": "2026-13-01", "reason": "sometimes", "note": ""},
+        "/calendar/2026",
     )
     html = response.get_data(as_text=True)
     assert response.status_code == 422
-    for message in ("Date: enter a date", "Working or rest day: choose one", "Reason: choose one", "Note: say why"):
+    for message in (
+        "Date: enter a date",
+        "Working or rest day: choose one",
+        "Reason: choose one",
+        "Note: say why",
+    ):
         assert message in html
     assert 'href="#c-day"' in html and 'aria-invalid="true"' in html
     response = post(
@@ -120,7 +151,9 @@ def test_a_bad_correction_names_the_fields_and_saves_nothing(admin_client, seede
     )
     assert response.status_code == 422
     assert "2026-10-09: a working day cannot have the reason “Weekend”." in response.get_data(as_text=True)
-    assert not seeded.session.scalars(select(AuditEntry).where(AuditEntry.action == "calendar_correct_day")).all()
+    assert not seeded.session.scalars(
+        select(AuditEntry).where(AuditEntry.action == "calendar_correct_day")
+    ).all()
 
 
 LINES_2027 = """# 春节 (test data, not the real notice)
@@ -138,7 +171,10 @@ LINES_2027 = """# 春节 (test data, not the real notice)
 
 def test_loading_a_year_from_pasted_lines_makes_it_official(admin_client, seeded):
     response = post(
-        admin_client, "/calendar/2027/load", {"source_notice": "国办发明电〔2026〕测试号", "lines": LINES_2027}, "/calendar/2027"
+        admin_client,
+        "/calendar/2027/load",
+        {"source_notice": "国办发明电〔2026〕测试号", "lines": LINES_2027},
+        "/calendar/2027",
     )
     assert response.status_code == 302
     seeded.session.expire_all()
@@ -166,7 +202,9 @@ def test_bad_lines_get_line_numbered_errors_and_nothing_is_saved(admin_client, s
             "2027-02-11",  # 9: too few fields
         ]
     )
-    response = post(admin_client, "/calendar/2027/load", {"source_notice": "", "lines": lines}, "/calendar/2027")
+    response = post(
+        admin_client, "/calendar/2027/load", {"source_notice": "", "lines": lines}, "/calendar/2027"
+    )
     html = response.get_data(as_text=True)
     assert response.status_code == 422
     assert "Source notice: enter the notice" in html
@@ -179,9 +217,13 @@ def test_bad_lines_get_line_numbered_errors_and_nothing_is_saved(admin_client, s
     seeded.session.expire_all()
     assert seeded.session.get(CalendarYear, 2027).status == YearStatus.PROVISIONAL
     assert not seeded.session.get(CalendarDay, date(2027, 1, 31)).is_workday
-    assert not seeded.session.scalars(select(AuditEntry).where(AuditEntry.action == "calendar_load_year")).all()
+    assert not seeded.session.scalars(
+        select(AuditEntry).where(AuditEntry.action == "calendar_load_year")
+    ).all()
 
 
 def test_forms_need_the_csrf_token(admin_client, seeded):
-    response = admin_client.post("/calendar/2026/correct", data={"day": "2026-10-09", "state": "rest", "note": "x"})
+    response = admin_client.post(
+        "/calendar/2026/correct", data={"day": "2026-10-09", "state": "rest", "note": "x"}
+    )
     assert response.status_code == 400

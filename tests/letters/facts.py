@@ -15,8 +15,8 @@ AGENCY = {
 }
 
 MATERIALS = [
-    {"code": "id_card", "label_zh": "本人居民身份证", "verdict": "ok", "note": "已核验原件"},
-    {"code": "photo", "label_zh": "本人近期一寸免冠彩色照片", "verdict": "ok", "note": ""},
+    {"code": "id_card", "label_zh": "本人居民身份证", "verdict": "provided", "note": "已核验原件"},
+    {"code": "photo", "label_zh": "本人近期一寸免冠彩色照片", "verdict": "provided", "note": ""},
     {
         "code": "lease",
         "label_zh": "房屋租赁合同（居住地住址证明）",
@@ -47,7 +47,10 @@ BASE = {
 }
 
 DECISIONS = {
-    "rp_receipt": {"materials": [{**m, "verdict": "ok", "note": ""} for m in MATERIALS], "due_on": "2026-11-17"},
+    "rp_receipt": {
+        "materials": [{**m, "verdict": "provided", "note": ""} for m in MATERIALS],
+        "due_on": "2026-11-17",
+    },
     "rp_supplement": {"materials": MATERIALS, "supplement_deadline": "2026-11-30"},
     "rp_not_accepted": {
         "materials": MATERIALS,
@@ -79,7 +82,9 @@ DECISIONS = {
             },
         ],
         "refusal_reasons": "经向出具单位核实，你提交的租赁合同所载房屋已于2026年9月出售，合同未实际履行",
-        "verification_findings": "本机关于2026年11月10日对你提交的材料进行了核查，并到现居住地址进行了实地走访",
+        "verification_findings": (
+            "本机关于2026年11月10日对你提交的材料进行了核查，并到现居住地址进行了实地走访"
+        ),
     },
 }
 
