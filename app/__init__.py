@@ -9,6 +9,7 @@ from flask_login import current_user
 from sqlalchemy import text
 
 from app.config import Config
+from app.core.i18n import compile_translations
 from app.extensions import babel, csrf, db, limiter, login_manager, migrate
 
 BLUEPRINTS = (
@@ -46,6 +47,7 @@ def create_app(config: type[Config] | dict[str, Any] | None = None) -> Flask:
     login_manager.init_app(app)
     login_manager.login_view = "accounts.login"
     login_manager.login_message = None
+    compile_translations(app)  # a missing or stale .mo (dev checkout) is compiled from its .po
     babel.init_app(app, locale_selector=select_locale)
     csrf.init_app(app)
     limiter.init_app(app)
@@ -59,10 +61,11 @@ def create_app(config: type[Config] | dict[str, Any] | None = None) -> Flask:
     for module_name in BLUEPRINTS:
         app.register_blueprint(importlib.import_module(module_name).bp)
 
-    from app.core import http, templating
+    from app.core import http, jobs, templating
 
     http.register(app)
     templating.register(app)
+    jobs.register(app)
     from app import cli
 
     cli.register(app)

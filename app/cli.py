@@ -1,4 +1,4 @@
-"""Flask CLI: `flask anju deploy`, `flask anju seed-demo`, `flask anju render-letters`."""
+"""Flask CLI: `flask anju deploy`, `flask anju seed-demo`, `flask anju run-pending`."""
 from __future__ import annotations
 
 import click
@@ -30,17 +30,21 @@ def deploy_command() -> None:
 @click.option("--cases", default=100, show_default=True, help="How many residence permit cases to create.")
 def seed_demo_command(cases: int) -> None:
     """Org tree, users for every role, calendar, and demo cases in every state (empty database only)."""
+    from flask import current_app
+
     from app import demo
 
+    # Letters of demo cases are rendered on first download (or by `flask anju run-pending`), not all at start-up.
+    current_app.config["JOBS_MODE"] = "manual"
     demo.seed(cases=cases)
     click.echo(f"demo data ready: {cases} cases. Users (password {demo.DEMO_PASSWORD}):")
     for username, role, unit in demo.USERS:
         click.echo(f"  {username:<18} {role:<11} {unit}")
 
 
-@anju.command("render-letters")
+@anju.command("run-pending")
 def render_letters_command() -> None:
-    """Render every issued letter whose PDF is not stored yet (normally done by the worker)."""
+    """Render every issued letter whose PDF is not stored yet (normally done by the worker after commit)."""
     from sqlalchemy import select
 
     from app.letters.models import Letter

@@ -26,6 +26,7 @@ class Config:
     FORMS_DIR = Path(os.environ.get("ANJU_FORMS_DIR", ROOT / "forms"))
     DEPLOY_ON_START = os.environ.get("ANJU_DEPLOY_ON_START", "1") == "1"
     CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL") or None  # None: jobs run inline after commit
+    JOBS_MODE = os.environ.get("ANJU_JOBS_MODE") or None  # inline | celery | manual; default from the broker
     BABEL_DEFAULT_LOCALE = "zh"
     BABEL_TRANSLATION_DIRECTORIES = str(ROOT / "app" / "translations")
     LANGUAGES = ("zh", "en")
@@ -44,6 +45,7 @@ class Config:
 
 class TestConfig(Config):
     TESTING = True
+    JOBS_MODE = "manual"  # tests that are about jobs switch to "inline"; the rest don't render PDFs they don't read
     SECRET_KEY = "test"
     SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite://")
     WTF_CSRF_ENABLED = True

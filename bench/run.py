@@ -29,6 +29,7 @@ def _make_app(url: str):
         WTF_CSRF_ENABLED = False  # the HTTP run posts forms directly; CSRF costs one HMAC
         DEPLOY_ON_START = False
         RATELIMIT_ENABLED = False
+        JOBS_MODE = "manual"  # PDFs are rendered by the worker, outside the request; measured in bench/letters.py
 
     return create_app(BenchConfig)
 

@@ -21,8 +21,18 @@ def parse_rule(text: str) -> DeadlineRule:
 
 def due_date(start: date, rule_text: str) -> tuple[date, bool]:
     """(due date, provisional?) — provisional when the calendar has no official notice for a year it touches."""
-    deadline = compute_deadline(start, parse_rule(rule_text), DbCalendar())
+    deadline = compute_deadline(start, parse_rule(rule_text), _calendar())
     return deadline.due, deadline.provisional
+
+
+def _calendar() -> DbCalendar:
+    """One calendar per session (request or job): it reads each year's status once, not once per deadline."""
+    from app.extensions import db
+
+    calendar = db.session.info.get("calendar")
+    if calendar is None:
+        calendar = db.session.info["calendar"] = DbCalendar()
+    return calendar
 
 
 def end_of_day(day: date) -> datetime:

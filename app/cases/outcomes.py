@@ -10,6 +10,7 @@ from app.accounts.models import OrgUnit, User
 from app.cases import routing
 from app.cases.lifecycle import EventKind, record
 from app.cases.models import Case
+from app.core import jobs
 from app.core.clock import today
 from app.extensions import db
 from app.processes import specs
@@ -52,6 +53,7 @@ def issue_letter_for(case: Case, kind: str, data: dict[str, Any], *, lane: str |
                           doc_code=agency.doc_code or agency.code, actor_id=actor.id if actor else None)
     record(case, EventKind.LETTER_ISSUED, actor=actor, unit_id=agency.id, letter_kind=kind, number=letter.number,
            letter_id=letter.id)
+    jobs.enqueue("letters.render", letter_id=letter.id)  # the PDF is rendered and stored after the commit
 
 
 def letter_facts(case: Case, kind: str, data: dict[str, Any], agency: OrgUnit, access_code: str | None) -> dict:

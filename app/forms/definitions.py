@@ -190,7 +190,9 @@ def check_definition(form_id: str, definition: dict[str, Any]) -> None:
         for element, reason in _problems(form_id, definition):
             raise ProcessDefinitionError(file, element, reason)
     except (TypeError, KeyError, AttributeError, IndexError, ValueError) as exc:
-        raise ProcessDefinitionError(file, None, f"malformed definition ({type(exc).__name__}: {exc})") from exc
+        raise ProcessDefinitionError(
+            file, None, f"malformed definition ({type(exc).__name__}: {exc})"
+        ) from exc
 
 
 def _is_bilingual(value: Any) -> bool:

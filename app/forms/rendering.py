@@ -292,10 +292,11 @@ def readonly_view(
                     }
                 )
                 continue
-            given = values.get(name) or {}
+            stored = values.get(name)
+            given: Mapping[str, Any] = stored if isinstance(stored, Mapping) else {}
             for material in ui["materials"]:
                 entry = given.get(material["code"])
-                if not entry:
+                if not isinstance(entry, Mapping):
                     continue  # did not apply to this case
                 shown = (
                     word(entry["verdict"], locale)

@@ -9,6 +9,7 @@ pattern): a list of five complaints about one box helps nobody fix it.
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 from collections.abc import Mapping, Sequence
@@ -109,6 +110,10 @@ def _clean(definition: dict[str, Any], data: Mapping[str, Any]) -> dict[str, Any
         value = data.get(name)
         if widget == "readonly" or value is None:
             continue
+        if isinstance(value, float) and not math.isfinite(value):
+            value = str(
+                value
+            )  # JSON clients can send NaN; as text it fails the type check with a clear message
         if isinstance(value, str):
             value = _clean_text(value, multiline=widget == "textarea")
             if not value:

@@ -70,7 +70,24 @@ class _SandboxEnvironment(BasePythonScriptEngineEnvironment):
         raise scripting.ScriptNotAllowed("service tasks are not available in Anju processes")
 
 
-SCRIPT_ENGINE = PythonScriptEngine(environment=_SandboxEnvironment())
+class _ScriptEngine(PythonScriptEngine):
+    """Caches syntax checks: the DMN engine re-parses every cell on every evaluation to see if it needs '=='."""
+
+    _checked: dict[str, SyntaxError | None] = {}
+
+    def validate(self, expression):
+        if expression not in self._checked:
+            try:
+                super().validate(expression)
+                self._checked[expression] = None
+            except SyntaxError as exc:
+                self._checked[expression] = exc
+        error = self._checked[expression]
+        if error is not None:
+            raise error
+
+
+SCRIPT_ENGINE = _ScriptEngine(environment=_SandboxEnvironment())
 
 
 # ---------------------------------------------------------------- serialization without the spec

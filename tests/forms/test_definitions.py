@@ -146,3 +146,17 @@ def test_broken_json_names_the_file():
     with pytest.raises(ProcessDefinitionError) as caught:
         parse_form_definition(b'{"id": ', source="rp_broken.json")
     assert caught.value.file == "rp_broken.json"
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda d: d["ui"]["fields"]["decision"].update(widget=["radio"]),
+        lambda d: d["schema"]["allOf"].append(True),
+        lambda d: d["ui"].update(order="decision"),
+        lambda d: d.update(ui=[]),
+    ],
+)
+def test_malformed_shapes_are_definition_errors_not_crashes(definitions, change):
+    """Start-up deploy catches only ProcessDefinitionError: a bad file must never stop the app starting."""
+    _broken(definitions, "rp_approval", change)

@@ -333,6 +333,8 @@ def test_numbers_are_coerced_or_explained():
     assert errors_of(NUMBER_FORM, {"members": 0}, "zh", options=None) == {
         "members": ["家庭人口数不能小于1，请核对"]
     }
+    not_finite = errors_of(NUMBER_FORM, {"members": 2, "income": float("nan")}, "zh", options=None)
+    assert not_finite == {"income": ["月收入（元）应为数字，请只输入数字和小数点"]}
 
 
 def test_text_is_stripped_and_control_characters_removed(definitions):
