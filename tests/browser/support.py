@@ -40,15 +40,20 @@ class LiveServer:
 
 
 def screenshot(page: Page, name: str, viewport: dict | None = None) -> Path:
-    """A full-page PNG in test-artifacts/screenshots/ (gitignored), at the page's width or at `viewport`."""
+    """A full-page PNG in test-artifacts/screenshots/ (gitignored), at the page's width or at `viewport`.
+
+    Also checks the page fits the window's width: nothing makes the whole page scroll sideways.
+    """
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     before = page.viewport_size
     if viewport:
         page.set_viewport_size(viewport)
     path = SCREENSHOTS / f"{name}-{page.viewport_size['width']}.png"
     page.screenshot(path=str(path), full_page=True)
+    overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
     if viewport:
         page.set_viewport_size(before)
+    assert overflow <= 0, f"{name}: the page is {overflow}px wider than the window; wide parts should scroll in a box"
     return path
 
 

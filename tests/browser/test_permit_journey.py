@@ -62,6 +62,8 @@ def test_residence_permit_from_the_window_to_the_approval_letter(page: Page, liv
     case_number = CASE_NUMBER.search(heading.inner_text()).group(0)
     expect(page.locator(".access-code")).to_have_text(re.compile(r"^[A-Z0-9]{4}-[A-Z0-9]{4}$"))
     expect(page.get_by_role("region", name=t("Letters"))).to_contain_text("受理回执")
+    diagram = page.get_by_role("region", name=t("Process")).locator("svg")
+    expect(diagram.locator("[data-element-id='check_materials']")).to_have_class(re.compile(r"\bbpmn-active\b"))
     screenshot(page, "04-case-opened")
     screenshot(page, "04-case-opened", viewport=PHONE)
 
@@ -129,6 +131,9 @@ def test_residence_permit_from_the_window_to_the_approval_letter(page: Page, liv
     permit = page.locator("dl.facts dt", has_text=re.compile(rf"^{t('Permit number')}$")).locator("+ dd")
     permit_number = permit.inner_text().split("(")[0].strip()
     assert re.fullmatch(r"[0-9A-Z-]{6,}", permit_number), permit_number
+    diagram = page.get_by_role("region", name=t("Process")).locator("svg")
+    expect(diagram.locator(".bpmn-active")).to_have_count(0)
+    expect(diagram.locator("[data-element-id='approve']")).to_have_class(re.compile(r"\bbpmn-done\b"))
 
     letters = page.get_by_role("region", name=t("Letters"))
     approval = letters.get_by_role("listitem").filter(has=page.get_by_role("link", name="准予核发居住证决定书"))

@@ -47,6 +47,7 @@ def users(db):
         display_name="管理员",
         unit=district,
         role=Role.ADMIN,
+        locale="en",  # these tests read the English UI; the zh catalogue is tested in tests/test_i18n.py
     )
     worker = User(
         username="worker1",
