@@ -94,9 +94,13 @@ def seed_users(units: dict[str, OrgUnit]) -> dict[str, User]:
 
 
 def _display(username: str) -> str:
-    fixed = {"admin": "系统管理员", "district_lead": "区级督办 周主任", "window1": "窗口 李敏", "window2": "窗口 陈晨",
-             "window_lead": "窗口科长 王强", "xixi_lead": "西溪街道 赵主任", "police_lead": "分局 孙警官"}
-    return fixed.get(username, username.replace("_", " ").title())
+    fixed = {"admin": "系统管理员 钱工", "district_lead": "区级督办 周主任", "window1": "窗口 李敏", "window2": "窗口 陈晨",
+             "window_lead": "窗口科长 王强", "xixi_lead": "西溪街道 赵主任", "police_lead": "分局 孙警官",
+             "legal_aid1": "援助中心 冯律师", "labour1": "监察大队 蒋队员", "education1": "教育局 沈老师",
+             "community_c0101": "宝石社区 吴姗", "community_c0102": "保俶塔社区 郑凯", "community_c0201": "文三社区 何丽",
+             "community_c0202": "求是社区 许航", "community_c0301": "翠苑一区 韩雪", "community_c0302": "翠苑二区 曹阳",
+             "police_p01": "北山所 杨警官", "police_p02": "西溪所 林警官", "police_p03": "翠苑所 邓警官"}
+    return fixed.get(username, username)
 
 
 def seed(cases: int = 100) -> None:

@@ -72,6 +72,9 @@ def db(app):
         with _db.engine.begin() as conn:
             for table in reversed(_db.metadata.sorted_tables):
                 conn.execute(table.delete())
+        from app.processes import specs
+
+        specs._versions.clear()  # emptied tables hand out the same ids again: forget what they meant
 
 
 class IsolatedClient(FlaskClient):

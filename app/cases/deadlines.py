@@ -21,11 +21,11 @@ def parse_rule(text: str) -> DeadlineRule:
 
 def due_date(start: date, rule_text: str) -> tuple[date, bool]:
     """(due date, provisional?) — provisional when the calendar has no official notice for a year it touches."""
-    deadline = compute_deadline(start, parse_rule(rule_text), _calendar())
+    deadline = compute_deadline(start, parse_rule(rule_text), session_calendar())
     return deadline.due, deadline.provisional
 
 
-def _calendar() -> DbCalendar:
+def session_calendar() -> DbCalendar:
     """One calendar per session (request or job): it reads each year's status once, not once per deadline."""
     from app.extensions import db
 

@@ -12,6 +12,7 @@ from datetime import date
 from typing import Any
 
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import or_, select
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -101,7 +102,7 @@ def complete_task(*, task_id: int, actor: User, form: dict[str, Any], locale: st
     ).all()
     task = next((row for row in rows if row.id == task_id), None)
     if task is None or not inbox.may_act_on(actor, task):
-        raise NotFound("task not found")  # same answer for "absent" and "not yours"
+        raise NotFound(_("This task does not exist or is not in your units."))  # same for "absent" and "not yours"
     if task.state != TaskState.OPEN:
         raise Conflict(inbox._taken_message(task, actor))
     if task.assignee_id is not None and task.assignee_id != actor.id:
@@ -200,5 +201,5 @@ def get_case_for(user: User, case_id: int) -> Case:
 
     case = db.session.get(Case, case_id)
     if case is None or not can_view_case(user, case):
-        raise NotFound("case not found")  # the same for "absent" and "not yours"
+        raise NotFound(_("This case does not exist or is not in your units."))  # same for "absent" and "not yours"
     return case

@@ -99,6 +99,53 @@ EVENT_LABELS = {
     "personal_data_viewed": _l("Personal data viewed"), "clock_paused": _l("Statutory clock paused"),
     "clock_resumed": _l("Statutory clock resumed"), "case_closed": _l("Case closed"),
 }
+# Codes the decision tables produce, as words for the caseworker (D-RP-1/2/3 in bpmn/rp_*.dmn).
+DECISION_LABELS = {
+    "self": _l("The applicant applies in person"),
+    "agent_required": _l("A guardian or close relative must apply (under 16)"),
+    "agent_allowed": _l("A guardian or close relative may apply (limited mobility)"),
+    "stable_job": _l("Stable lawful employment"),
+    "stable_home": _l("Stable lawful residence"),
+    "continuous_study": _l("Continuous study"),
+    "special_talent": _l("Special talent (local rule)"),
+    "residence_under_six_months": _l("Registered residence under six months"),
+    "no_qualifying_condition": _l("None of employment, residence or study"),
+    "issue": _l("Issue normally"),
+    "on_request": _l("Issue on the applicant's request"),
+    "not_issued": _l("Not issued under the local rule"),
+}
+
+
+def deadline_rule_text(rule: str | None) -> str:
+    """'15CAL' → '15 calendar days (a last day on a rest day moves to the next working day)'."""
+    from app.cases.deadlines import parse_rule
+    from app.calendar.deadlines import DayType
+
+    if not rule:
+        return ""
+    parsed = parse_rule(rule)
+    if parsed.day_type == DayType.WD:
+        return _("%(n)s working days", n=parsed.duration)
+    return _("%(n)s calendar days (moved to the next working day if the last day is a rest day)", n=parsed.duration)
+
+
+def time_left_text(due, *, paused: bool = False) -> str:
+    """'3 working days left', 'due today', 'overdue by 2 working days', or that the clock is paused."""
+    from app.calendar.deadlines import working_days_between
+    from app.cases.deadlines import session_calendar
+    from app.core.clock import today
+
+    if due is None:
+        return ""
+    if paused:
+        return _("the clock is paused while the applicant supplies materials")
+    now = today()
+    n = working_days_between(now, due, session_calendar())
+    if now > due:
+        return _("overdue by %(n)s working days", n=max(-n, 1)) if -n != 0 else _("overdue")
+    return _("due today") if n == 0 else _("%(n)s working days left", n=n)
+
+
 PERSONAL_FIELDS = ("id_number", "phone", "agent_id_number", "agent_phone")
 
 
@@ -118,4 +165,7 @@ def _case_labels():
         "status_label": lambda s: str(STATUS_LABELS.get(str(s), s)),
         "event_label": lambda k: str(EVENT_LABELS.get(str(k), k)),
         "mask_personal": mask_personal,
+        "decision_label": lambda code: str(DECISION_LABELS.get(str(code), code or "—")),
+        "deadline_rule_text": deadline_rule_text,
+        "time_left_text": time_left_text,
     }

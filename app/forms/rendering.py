@@ -200,7 +200,8 @@ def _materials_view(
                 ],
                 "note_name": f"{key}.note",
                 "note_id": f"{mid}-note",
-                "note_label": word("note", locale),
+                "note_label": f"{text(material['label'], locale)}：{word('note', locale)}" if locale == "zh"
+                else f"{text(material['label'], locale)}: {word('note', locale)}",
                 "note": _as_text(entry.get("note")),
                 "note_maxlength": MATERIAL_NOTE_MAX,
             }
@@ -285,6 +286,8 @@ def readonly_view(
         for name in names:
             ui = ui_field(definition, name)
             if ui["widget"] != "materials":
+                if values.get(name) in (None, "", [], {}) and name not in required_fields(definition):
+                    continue  # an optional field left empty (agent, employer…) says nothing worth a row
                 rows.append(
                     {
                         "label": text(ui["label"], locale),
@@ -306,5 +309,6 @@ def readonly_view(
                 if entry.get("note"):
                     shown += f"（{entry['note']}）" if locale == "zh" else f" ({entry['note']})"
                 rows.append({"label": text(material["label"], locale), "text": shown})
-        sections.append({"title": text(title, locale) if title else None, "rows": rows})
+        if rows:
+            sections.append({"title": text(title, locale) if title else None, "rows": rows})
     return sections

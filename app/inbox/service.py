@@ -67,7 +67,9 @@ def get_task_for(user: User, task_id: int) -> HumanTask:
     task = db.session.get(HumanTask, task_id)
     if task is None or not may_act_on(user, task):
         # Same answer for "no such task" and "not yours": ids are not an oracle.
-        raise NotFound("task not found")
+        from flask_babel import gettext as _
+
+        raise NotFound(_("This task does not exist or is not in your units."))
     return task
 
 

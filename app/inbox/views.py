@@ -72,6 +72,9 @@ def task(task_id: int):
             db.session.rollback()
             flash(exc.message, "error")
             return redirect(url_for("inbox.index"))
+    from app.cases.views import community_choices
+
     context = case_queries.task_page(current_user, task_id)
     status = 422 if errors else 200
-    return render_template("inbox/task.html", errors=errors, values=values or context["defaults"], **context), status
+    return render_template("inbox/task.html", errors=errors, values=values or context["defaults"],
+                           options={"community_code": community_choices()}, **context), status

@@ -152,17 +152,19 @@ class VersionInfo:
     sources: dict
 
 
-_versions: dict[int, VersionInfo] = {}
+_versions: dict[tuple[str, int], VersionInfo] = {}
 
 
 def version_info(version_id: int) -> VersionInfo:
-    info = _versions.get(version_id)
+    """Cached per database and id (a process may talk to several databases: tests, benchmarks)."""
+    key = (str(db.engine.url), version_id)
+    info = _versions.get(key)
     if info is None:
         row = db.session.get(ProcessVersion, version_id)
         if row is None:
             raise NotFound(f"process version {version_id} does not exist")
         info = VersionInfo(row.id, row.process_id, row.name, row.version_number, row.content_hash, row.sources)
-        _versions[version_id] = info
+        _versions[key] = info
     return info
 
 

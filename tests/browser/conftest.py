@@ -1,6 +1,7 @@
 """Browser fixtures: a live Anju server on a SQLite file, and Debian's chromium driven by Playwright.
 
-Each module (and each xdist worker) gets its own server, port and database, seeded with the demo org and users.
+Each module (and each xdist worker) gets its own server, port and database, seeded with the demo org and
+users.
 The browser is the system's chromium (installed by .ci/install from Debian's `chromium` package), never a
 browser downloaded by `playwright install`.
 """
@@ -91,7 +92,7 @@ def browser():
 
 @pytest.fixture()
 def new_page(browser, live_server):
-    """Opens pages in fresh browser contexts (own cookies) at the given viewport; all closed after the test."""
+    """Opens pages in fresh browser contexts (own cookies) at a given viewport; all closed after the test."""
     contexts = []
 
     def open_page(viewport: dict | None = None, locale: str = "zh-CN"):

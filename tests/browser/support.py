@@ -1,7 +1,8 @@
 """What the browser tests share: the live server handle, screenshots, logging in, and filling forms by label.
 
-Fields are found the way a person finds them: by the label the form definition in forms/ gives them (and the
-"(required)" mark the renderer adds), radios inside their labelled group, buttons and links by accessible name.
+Fields are found the way a person finds them: by the label the form definition in forms/ gives them (and
+the "(required)" mark the renderer adds), radios inside their labelled group, buttons and links by their
+accessible names.
 UI strings are looked up through the server's own gettext, so the tests hold before and after translation.
 """
 
@@ -53,7 +54,9 @@ def screenshot(page: Page, name: str, viewport: dict | None = None) -> Path:
     overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
     if viewport:
         page.set_viewport_size(before)
-    assert overflow <= 0, f"{name}: the page is {overflow}px wider than the window; wide parts should scroll in a box"
+    assert overflow <= 0, (
+        f"{name}: the page is {overflow}px wider than the window; wide parts should scroll in a box"
+    )
     return path
 
 
@@ -92,7 +95,7 @@ def word(key: str, locale: str = "zh") -> str:
 
 
 def label_pattern(label: str, locale: str = "zh") -> re.Pattern:
-    """A field's label, alone or followed by the "(required)" mark — never a longer label that ends with it."""
+    """A field's label, alone or followed by the "(required)" mark; never a longer label ending with it."""
     mark = re.escape(word("required_mark", locale))
     return re.compile(rf"^{re.escape(label)}(\s*{mark})?$")
 
@@ -123,5 +126,7 @@ def fill_form(scope: Page | Locator, definition: dict, values: dict, locale: str
 
 def pdftotext(pdf: Path) -> str:
     """The PDF's text in content order (-raw), all whitespace removed."""
-    out = subprocess.run(["pdftotext", "-raw", "-enc", "UTF-8", str(pdf), "-"], capture_output=True, check=True)
+    out = subprocess.run(
+        ["pdftotext", "-raw", "-enc", "UTF-8", str(pdf), "-"], capture_output=True, check=True
+    )
     return re.sub(r"\s+", "", out.stdout.decode("utf-8"))

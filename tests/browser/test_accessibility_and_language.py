@@ -1,4 +1,4 @@
-"""Bad input on the intake form, the language switch, and the keyboard — as a person in a browser meets them."""
+"""Bad input on the intake form, the language switch, the keyboard, an error page: as a person meets them."""
 
 from __future__ import annotations
 
@@ -26,7 +26,9 @@ def focused_id(page: Page) -> str:
     return page.evaluate("document.activeElement && document.activeElement.id")
 
 
-def test_a_bad_id_number_is_named_in_the_error_summary_and_the_input_is_kept(page: Page, live_server: LiveServer):
+def test_a_bad_id_number_is_named_in_the_error_summary_and_the_input_is_kept(
+    page: Page, live_server: LiveServer
+):
     intake = form_definition("rp_application")
     values = permit_form("C0201")
     good = values["id_number"]
@@ -63,9 +65,15 @@ def test_a_bad_id_number_is_named_in_the_error_summary_and_the_input_is_kept(pag
     expect(field(page, intake, "current_address")).to_have_value(values["current_address"])
     expect(field(page, intake, "community_code")).to_have_value("C0201")
     expect(field(page, intake, "residence_registered_on")).to_have_value(values["residence_registered_on"])
-    sex = page.get_by_role("group", name=re.compile(r"^性别")).get_by_role("radio", name="男", exact=True)
-    expect(sex).to_be_checked() if values["sex"] == "male" else expect(sex).not_to_be_checked()
+    sex_options = intake["ui"]["fields"]["sex"]["options"]
+    sex = next(o["label"]["zh"] for o in sex_options if o["value"] == values["sex"])
+    expect(page.get_by_role("radio", name=sex, exact=True)).to_be_checked()
     assert "/cases/new" in page.url
+    with live_server.app.app_context():
+        from app.cases.models import Case
+        from app.extensions import db
+
+        assert db.session.scalar(db.select(db.func.count()).select_from(Case)) == 0
 
 
 def test_english_is_remembered_across_pages_and_on_the_account(page: Page, new_page, live_server: LiveServer):
@@ -83,7 +91,9 @@ def test_english_is_remembered_across_pages_and_on_the_account(page: Page, new_p
 
     # Another page: the form definitions' own texts are English too.
     nav_link(page, live_server, "New application", "en").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text(form_definition("rp_application")["title"]["en"])
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        form_definition("rp_application")["title"]["en"]
+    )
     expect(field(page, form_definition("rp_application"), "applicant_name", "en")).to_be_visible()
     screenshot(page, "22-intake-english")
 
@@ -104,7 +114,9 @@ def test_english_is_remembered_across_pages_and_on_the_account(page: Page, new_p
     expect(page.locator(".who")).to_contain_text(unit_zh)
 
 
-def test_the_skip_link_comes_first_and_login_works_with_the_keyboard_alone(page: Page, live_server: LiveServer):
+def test_the_skip_link_comes_first_and_login_works_with_the_keyboard_alone(
+    page: Page, live_server: LiveServer
+):
     from app.demo import DEMO_PASSWORD
 
     page.goto("/login")
@@ -112,25 +124,46 @@ def test_the_skip_link_comes_first_and_login_works_with_the_keyboard_alone(page:
     skip = page.get_by_role("link", name=live_server.name("Skip to main content"))
     expect(skip).to_be_focused()
     expect(skip).to_be_in_viewport()
-    page.keyboard.press("Enter")
-    assert focused_id(page) == "main"
 
     username = page.get_by_label(live_server.text("User name"), exact=True)
-    for _ in range(5):  # from the start of main, the first field is a Tab or two away at most
+    for _ in range(6):  # past the brand link and the language button
         page.keyboard.press("Tab")
         if focused_id(page) == "username":
             break
     expect(username).to_be_focused()
     page.keyboard.type("window1")
     page.keyboard.press("Tab")
-    expect(page.get_by_label(live_server.text("Password"), exact=True)).to_be_focused()
+    password = page.get_by_label(live_server.text("Password"), exact=True)
+    expect(password).to_be_focused()
+    page.keyboard.type("not-the-password")
+    page.keyboard.press("Enter")
+
+    # A wrong password: the error summary takes the focus, the name is kept, Tab leads back into the form.
+    summary = page.get_by_role("alert")
+    expect(summary).to_be_focused()
+    screenshot(page, "25-login-error")
+    page.keyboard.press("Tab")
+    expect(username).to_be_focused()
+    expect(username).to_have_value("window1")
+    page.keyboard.press("Tab")
+    expect(password).to_be_focused()
     page.keyboard.type(DEMO_PASSWORD)
     page.keyboard.press("Enter")
-    expect(page).to_have_url(re.compile(r"/inbox/"))
+    expect(page).to_have_url(re.compile(r"/inbox/$"))
 
-    # On every page the skip link is the first stop, and it is visible when it has focus. (Load the inbox
-    # afresh: the redirect kept the #main the skip link added, which starts Tab inside main.)
-    page.goto("/inbox/")
+    # On every page the skip link is the first stop, visible when focused, and it moves focus to the content.
     page.keyboard.press("Tab")
     expect(skip).to_be_focused()
     screenshot(page, "23-skip-link-focused")
+    page.keyboard.press("Enter")
+    expect(page.locator("#main")).to_be_focused()
+
+
+def test_a_case_that_is_not_there_gets_a_clear_page_with_a_way_back(page: Page, live_server: LiveServer):
+    log_in(page, live_server, "window2")
+    response = page.goto("/cases/999999")
+    assert response.status == 404
+    expect(page.get_by_role("alert")).to_be_visible()
+    screenshot(page, "24-error-not-found")
+    page.get_by_role("link", name=live_server.name("Back to the start page")).click()
+    expect(page).to_have_url(re.compile(r"/inbox/"))

@@ -60,7 +60,7 @@ def test_two_completions_at_once_one_wins(app, db, world):
     task_id, case_id = first_task(db, case.id).id, case.id
     results = race(app, lambda actor: service.complete_task(task_id=task_id, actor=actor, form=materials(), locale="zh"),
                    ["window1", "window2"])
-    assert sorted(results.values())[-1] == "ok" and list(results.values()).count("ok") == 1, results
+    assert list(results.values()).count("ok") == 1, results  # the loser's message may be Chinese: don't sort
     db.session.expire_all()
     assert db.session.scalar(select(func.count()).select_from(HumanTask).where(HumanTask.case_id == case_id)) == 2
     completed = select(func.count()).select_from(CaseEvent).where(CaseEvent.case_id == case_id,
