@@ -1,4 +1,5 @@
 """Application factory."""
+
 from __future__ import annotations
 
 import logging
@@ -19,6 +20,8 @@ BLUEPRINTS = (
     "app.letters.views",
     "app.calendar.views",
     "app.forms",
+    "app.notifications.views",
+    "app.supervision.views",
 )
 
 
@@ -89,6 +92,9 @@ def create_app(config: type[Config] | dict[str, Any] | None = None) -> Flask:
             from app.processes import specs
 
             specs.deploy_if_schema_ready()
+    from app.cases import timers
+
+    app.extensions["anju_timer_scanner"] = timers.start_scanner_if_wanted(app)
     return app
 
 

@@ -1,4 +1,5 @@
-"""Flask CLI: `flask anju deploy`, `flask anju seed-demo`, `flask anju run-pending`."""
+"""Flask CLI: `flask anju deploy`, `flask anju seed-demo`, `flask anju run-pending`, `flask anju fire-timers`."""
+
 from __future__ import annotations
 
 import click
@@ -21,9 +22,12 @@ def deploy_command() -> None:
         db.session.commit()
     except ProcessDefinitionError as exc:
         db.session.rollback()
-        raise click.ClickException(f"nothing deployed — {exc.file}: element {exc.element or '-'}: {exc.reason}") from exc
+        raise click.ClickException(
+            f"nothing deployed — {exc.file}: element {exc.element or '-'}: {exc.reason}"
+        ) from exc
     for r in results:
-        click.echo(f"{r.process_id}: version {r.version_number} {'(new)' if r.created else '(unchanged)'} {r.content_hash[:12]}")
+        state = "(new)" if r.created else "(unchanged)"
+        click.echo(f"{r.process_id}: version {r.version_number} {state} {r.content_hash[:12]}")
 
 
 @anju.command("seed-demo")
@@ -55,6 +59,18 @@ def render_letters_command() -> None:
         render_letter(letter_id)
         db.session.commit()
     click.echo(f"rendered {len(ids)} letters")
+
+
+@anju.command("fire-timers")
+@click.option("--limit", default=500, show_default=True, help="Cases per batch; batches repeat while timers fire.")
+def fire_timers_command(limit: int) -> None:
+    """Fire every due BPMN timer now (for cron when neither the web process's scanner nor Celery beat runs)."""
+    from app.cases.timers import fire_due
+
+    total = 0
+    while fired := fire_due(limit=limit):
+        total += fired
+    click.echo(f"fired {total} timers")
 
 
 def register(app: Flask) -> None:

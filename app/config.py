@@ -1,4 +1,5 @@
 """Settings from the environment. SQLite is the embedded default; DATABASE_URL selects PostgreSQL."""
+
 from __future__ import annotations
 
 import os
@@ -27,6 +28,12 @@ class Config:
     DEPLOY_ON_START = os.environ.get("ANJU_DEPLOY_ON_START", "1") == "1"
     CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL") or None  # None: jobs run inline after commit
     JOBS_MODE = os.environ.get("ANJU_JOBS_MODE") or None  # inline | celery | manual; default from the broker
+    # Due BPMN timers are fired by a scan every TIMER_SCAN_SECONDS (docs/timers.md): Celery beat → workers with a
+    # broker; without one, a thread in the web process (ANJU_TIMER_THREAD=0 turns it off; cron can run
+    # `flask anju fire-timers` instead).
+    TIMER_SCAN_SECONDS = float(os.environ.get("ANJU_TIMER_SCAN_SECONDS", "5"))
+    TIMER_THREAD = os.environ.get("ANJU_TIMER_THREAD", "1") == "1"
+    TIMER_SCAN_LIMIT = int(os.environ.get("ANJU_TIMER_SCAN_LIMIT", "500"))  # cases per scan job
     BABEL_DEFAULT_LOCALE = "zh"
     BABEL_TRANSLATION_DIRECTORIES = str(ROOT / "app" / "translations")
     LANGUAGES = ("zh", "en")
@@ -37,6 +44,7 @@ class Config:
     REMEMBER_COOKIE_SAMESITE = "Lax"
     WTF_CSRF_TIME_LIMIT = None
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    RATELIMIT_STRATEGY = "moving-window"  # a fixed window lets 2× the limit through around a minute boundary
     LOGIN_RATE_LIMIT = os.environ.get("ANJU_LOGIN_RATE_LIMIT", "10 per minute")
     MAX_CONTENT_LENGTH = 12 * 1024 * 1024
     DISTRICT_CODE = os.environ.get("ANJU_DISTRICT_CODE", "330106")  # case numbers and letter numbers
@@ -46,6 +54,7 @@ class Config:
 class TestConfig(Config):
     TESTING = True
     JOBS_MODE = "manual"  # tests that are about jobs switch to "inline"; the rest don't render PDFs they don't read
+    TIMER_THREAD = False  # tests fire timers by calling cases.timers.fire_due with the clock where they want it
     SECRET_KEY = "test"
     SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite://")
     WTF_CSRF_ENABLED = True

@@ -3,6 +3,7 @@
 Anju's processes are authored here (or in any BPMN modeller: the app only reads the .bpmn). Used as:
     python tools/bpmn_layout.py residence_permit   → bpmn/residence_permit.bpmn
 """
+
 from __future__ import annotations
 
 import importlib
@@ -12,10 +13,16 @@ from xml.sax.saxutils import escape, quoteattr
 
 SIZES = {"task": (100, 64), "event": (36, 36), "gateway": (50, 50)}
 KINDS = {
-    "start": ("startEvent", "event"), "end": ("endEvent", "event"), "throw": ("intermediateThrowEvent", "event"),
-    "catch": ("intermediateCatchEvent", "event"), "boundary": ("boundaryEvent", "event"),
-    "user": ("userTask", "task"), "script": ("scriptTask", "task"), "rule": ("businessRuleTask", "task"),
-    "xor": ("exclusiveGateway", "gateway"), "and": ("parallelGateway", "gateway"),
+    "start": ("startEvent", "event"),
+    "end": ("endEvent", "event"),
+    "throw": ("intermediateThrowEvent", "event"),
+    "catch": ("intermediateCatchEvent", "event"),
+    "boundary": ("boundaryEvent", "event"),
+    "user": ("userTask", "task"),
+    "script": ("scriptTask", "task"),
+    "rule": ("businessRuleTask", "task"),
+    "xor": ("exclusiveGateway", "gateway"),
+    "and": ("parallelGateway", "gateway"),
 }
 
 
@@ -50,29 +57,64 @@ def route(src, tgt, style):
 def props_xml(props, indent):
     if not props:
         return ""
-    inner = "".join(f'{indent}    <spiffworkflow:property name="{k}" value={quoteattr(v)} />\n' for k, v in props.items())
-    return f"{indent}<bpmn:extensionElements>\n{indent}  <spiffworkflow:properties>\n{inner}{indent}  </spiffworkflow:properties>\n{indent}</bpmn:extensionElements>\n"
+    inner = "".join(
+        f'{indent}    <spiffworkflow:property name="{k}" value={quoteattr(v)} />\n' for k, v in props.items()
+    )
+    return (
+        f"{indent}<bpmn:extensionElements>\n{indent}  <spiffworkflow:properties>\n{inner}"
+        f"{indent}  </spiffworkflow:properties>\n{indent}</bpmn:extensionElements>\n"
+    )
+
+
+def label_xml(x, y, width) -> str:
+    return f'<bpmndi:BPMNLabel><dc:Bounds x="{x:.0f}" y="{y:.0f}" width="{width:.0f}" height="28" /></bpmndi:BPMNLabel>'
+
+
+def place_boundaries(els) -> None:
+    """A boundary event sits on the bottom edge of its host task, `offset` px right of the host's centre."""
+    for e in els.values():
+        if e["kind"] == "boundary" and "y" not in e:
+            host = els[e["attached"]]
+            _x, top, _w, height = bounds(host)
+            e["x"], e["y"], e["lane"] = host["x"] + e.get("offset", 0), top + height, host["lane"]
+
+
+def timer_xml(e) -> str:
+    """'timer': an ISO duration expression (timeDuration), or {'date': expr} / {'duration': expr} / {'cycle': expr}."""
+    timer = e["timer"] if isinstance(e["timer"], dict) else {"duration": e["timer"]}
+    ((kind, expression),) = timer.items()
+    tag = {"date": "timeDate", "duration": "timeDuration", "cycle": "timeCycle"}[kind]
+    return (
+        f'      <bpmn:timerEventDefinition id="{e["id"]}_timer"><bpmn:{tag} xsi:type="bpmn:tFormalExpression" '
+        f'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">{escape(expression)}</bpmn:{tag}></bpmn:timerEventDefinition>'
+    )
 
 
 def build(d) -> str:
     els = {e["id"]: e for e in d["elements"]}
+    place_boundaries(els)
     incoming, outgoing = {}, {}
     for f in d["flows"]:
         outgoing.setdefault(f["from"], []).append(f["id"])
         incoming.setdefault(f["to"], []).append(f["id"])
-    out = ['<?xml version="1.0" encoding="UTF-8"?>',
-           '<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" '
-           'xmlns:bpmndi="http://www.omg.org/spec/BPMN/20100524/DI" xmlns:dc="http://www.omg.org/spec/DD/20100524/DC" '
-           'xmlns:di="http://www.omg.org/spec/DD/20100524/DI" xmlns:spiffworkflow="http://spiffworkflow.org/bpmn/schema/1.0/core" '
-           f'id="defs_{d["id"]}" targetNamespace="http://anju.example/bpmn">',
-           f'  <bpmn:collaboration id="collab_{d["id"]}">',
-           f'    <bpmn:participant id="pool_{d["id"]}" name={quoteattr(d["name"])} processRef="{d["id"]}" />',
-           "  </bpmn:collaboration>",
-           f'  <bpmn:process id="{d["id"]}" name={quoteattr(d["name"])} isExecutable="true">',
-           f'    <bpmn:laneSet id="laneset_{d["id"]}">']
+    out = [
+        '<?xml version="1.0" encoding="UTF-8"?>',
+        '<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" '
+        'xmlns:bpmndi="http://www.omg.org/spec/BPMN/20100524/DI" xmlns:dc="http://www.omg.org/spec/DD/20100524/DC" '
+        'xmlns:di="http://www.omg.org/spec/DD/20100524/DI" '
+        'xmlns:spiffworkflow="http://spiffworkflow.org/bpmn/schema/1.0/core" '
+        f'id="defs_{d["id"]}" targetNamespace="http://anju.example/bpmn">',
+        f'  <bpmn:collaboration id="collab_{d["id"]}">',
+        f'    <bpmn:participant id="pool_{d["id"]}" name={quoteattr(d["name"])} processRef="{d["id"]}" />',
+        "  </bpmn:collaboration>",
+        f'  <bpmn:process id="{d["id"]}" name={quoteattr(d["name"])} isExecutable="true">',
+        f'    <bpmn:laneSet id="laneset_{d["id"]}">',
+    ]
     for lane in d["lanes"]:
         out.append(f'      <bpmn:lane id="lane_{lane["key"]}" name={quoteattr(lane["name"])}>')
-        out += [f"        <bpmn:flowNodeRef>{e['id']}</bpmn:flowNodeRef>" for e in d["elements"] if e["lane"] == lane["key"]]
+        out += [
+            f"        <bpmn:flowNodeRef>{e['id']}</bpmn:flowNodeRef>" for e in d["elements"] if e["lane"] == lane["key"]
+        ]
         out.append("      </bpmn:lane>")
     out.append("    </bpmn:laneSet>")
     for e in d["elements"]:
@@ -87,21 +129,26 @@ def build(d) -> str:
         body = props_xml(ext, "      ")
         if e["kind"] == "rule":
             body = body.replace("</bpmn:extensionElements>", "") if body else "      <bpmn:extensionElements>\n"
-            body += f'        <spiffworkflow:calledDecisionId>{e["decision"]}</spiffworkflow:calledDecisionId>\n      </bpmn:extensionElements>\n'
+            body += (
+                f"        <spiffworkflow:calledDecisionId>{e['decision']}</spiffworkflow:calledDecisionId>\n"
+                "      </bpmn:extensionElements>\n"
+            )
         out.append(body.rstrip("\n")) if body else None
         out += [f"      <bpmn:incoming>{i}</bpmn:incoming>" for i in incoming.get(e["id"], [])]
         out += [f"      <bpmn:outgoing>{o}</bpmn:outgoing>" for o in outgoing.get(e["id"], [])]
         if e.get("timer"):
-            out.append(f'      <bpmn:timerEventDefinition id="{e["id"]}_timer"><bpmn:timeDuration xsi:type="bpmn:tFormalExpression" '
-                       f'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">{escape(e["timer"])}</bpmn:timeDuration></bpmn:timerEventDefinition>')
+            out.append(timer_xml(e))
         if e["kind"] == "script":
             out.append(f"      <bpmn:script>{escape(e['script'])}</bpmn:script>")
         out.append(f"    </bpmn:{tag}>")
     for f in d["flows"]:
-        name = f' name={quoteattr(f["name"])}' if f.get("name") else ""
+        name = f" name={quoteattr(f['name'])}" if f.get("name") else ""
         if f.get("cond"):
             out.append(f'    <bpmn:sequenceFlow id="{f["id"]}"{name} sourceRef="{f["from"]}" targetRef="{f["to"]}">')
-            out.append(f'      <bpmn:conditionExpression xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xsi:type="bpmn:tFormalExpression">{escape(f["cond"])}</bpmn:conditionExpression>')
+            out.append(
+                '      <bpmn:conditionExpression xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" '
+                f'xsi:type="bpmn:tFormalExpression">{escape(f["cond"])}</bpmn:conditionExpression>'
+            )
             out.append("    </bpmn:sequenceFlow>")
         else:
             out.append(f'    <bpmn:sequenceFlow id="{f["id"]}"{name} sourceRef="{f["from"]}" targetRef="{f["to"]}" />')
@@ -110,25 +157,40 @@ def build(d) -> str:
     lane_h = {ln["key"]: ln["height"] for ln in d["lanes"]}
     width = d["width"]
     total_h = sum(lane_h.values())
-    out += [f'  <bpmndi:BPMNDiagram id="diagram_{d["id"]}">', f'    <bpmndi:BPMNPlane id="plane_{d["id"]}" bpmnElement="collab_{d["id"]}">',
-            f'      <bpmndi:BPMNShape id="pool_{d["id"]}_di" bpmnElement="pool_{d["id"]}" isHorizontal="true"><dc:Bounds x="0" y="0" width="{width}" height="{total_h}" /></bpmndi:BPMNShape>']
+    out += [
+        f'  <bpmndi:BPMNDiagram id="diagram_{d["id"]}">',
+        f'    <bpmndi:BPMNPlane id="plane_{d["id"]}" bpmnElement="collab_{d["id"]}">',
+        f'      <bpmndi:BPMNShape id="pool_{d["id"]}_di" bpmnElement="pool_{d["id"]}" isHorizontal="true">'
+        f'<dc:Bounds x="0" y="0" width="{width}" height="{total_h}" /></bpmndi:BPMNShape>',
+    ]
     y = 0
     for ln in d["lanes"]:
-        out.append(f'      <bpmndi:BPMNShape id="lane_{ln["key"]}_di" bpmnElement="lane_{ln["key"]}" isHorizontal="true"><dc:Bounds x="30" y="{y}" width="{width - 30}" height="{ln["height"]}" /></bpmndi:BPMNShape>')
+        out.append(
+            f'      <bpmndi:BPMNShape id="lane_{ln["key"]}_di" bpmnElement="lane_{ln["key"]}" isHorizontal="true">'
+            f'<dc:Bounds x="30" y="{y}" width="{width - 30}" height="{ln["height"]}" /></bpmndi:BPMNShape>'
+        )
         y += ln["height"]
     for e in d["elements"]:
         x, yy, w, h = bounds(e)
         label = ""
-        if KINDS[e["kind"]][1] != "task":
-            label = f'<bpmndi:BPMNLabel><dc:Bounds x="{x - 22:.0f}" y="{yy + h + 4:.0f}" width="{w + 44:.0f}" height="28" /></bpmndi:BPMNLabel>'
-        out.append(f'      <bpmndi:BPMNShape id="{e["id"]}_di" bpmnElement="{e["id"]}"><dc:Bounds x="{x:.0f}" y="{yy:.0f}" width="{w}" height="{h}" />{label}</bpmndi:BPMNShape>')
+        if e.get("label_at"):  # an explicit label box (x, y): where the default spot below is taken by a flow
+            lx, ly = e["label_at"]
+            label = label_xml(lx, ly, w + 44)
+        elif KINDS[e["kind"]][1] != "task":
+            label = label_xml(x - 22, yy + h + 4, w + 44)
+        out.append(
+            f'      <bpmndi:BPMNShape id="{e["id"]}_di" bpmnElement="{e["id"]}">'
+            f'<dc:Bounds x="{x:.0f}" y="{yy:.0f}" width="{w}" height="{h}" />{label}</bpmndi:BPMNShape>'
+        )
     for f in d["flows"]:
         pts = route(els[f["from"]], els[f["to"]], f.get("route", "h"))
         wps = "".join(f'<di:waypoint x="{px:.0f}" y="{py:.0f}" />' for px, py in pts)
         label = ""
         if f.get("name"):
             lx, ly = f.get("label_at", ((pts[0][0] + pts[1][0]) / 2 + 4, (pts[0][1] + pts[1][1]) / 2 - 18))
-            label = f'<bpmndi:BPMNLabel><dc:Bounds x="{lx:.0f}" y="{ly:.0f}" width="60" height="14" /></bpmndi:BPMNLabel>'
+            label = (
+                f'<bpmndi:BPMNLabel><dc:Bounds x="{lx:.0f}" y="{ly:.0f}" width="60" height="14" /></bpmndi:BPMNLabel>'
+            )
         out.append(f'      <bpmndi:BPMNEdge id="{f["id"]}_di" bpmnElement="{f["id"]}">{wps}{label}</bpmndi:BPMNEdge>')
     out += ["    </bpmndi:BPMNPlane>", "  </bpmndi:BPMNDiagram>", "</bpmn:definitions>", ""]
     return "\n".join(out)

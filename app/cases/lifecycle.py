@@ -1,4 +1,5 @@
 """Case status moves and timeline events. One function per concern; every move is checked and recorded."""
+
 from __future__ import annotations
 
 import enum
@@ -9,8 +10,8 @@ from sqlalchemy.orm import Session
 
 from app.accounts.models import User
 from app.cases.models import TRANSITIONS, Case, CaseEvent, CaseStatus
-from app.core.errors import DomainError
 from app.core.clock import local_now, utcnow
+from app.core.errors import DomainError
 from app.extensions import db
 
 
@@ -30,21 +31,37 @@ class EventKind(enum.StrEnum):
     CLOCK_PAUSED = "clock_paused"
     CLOCK_RESUMED = "clock_resumed"
     CASE_CLOSED = "case_closed"
+    TIMER_FIRED = "timer_fired"  # a BPMN timer fired (payload: element, title, due)
+    TIMER_FAILED = "timer_failed"  # firing a due timer failed; it is retried later (payload: error, retry_at)
+    TASK_OVERDUE = "task_overdue"  # a task passed its due date: priority raised, supervisors told
 
 
-def record(case: Case, kind: EventKind, *, actor: User | None, unit_id: int | None = None,
-           task_name: str | None = None, **payload: Any) -> None:
+def record(
+    case: Case,
+    kind: EventKind,
+    *,
+    actor: User | None,
+    unit_id: int | None = None,
+    task_name: str | None = None,
+    **payload: Any,
+) -> None:
     """Appends an event to the case's timeline in the current transaction.
 
     Events are queued on the session and written in ONE multi-row INSERT just before the next flush or the
     commit (see _write_pending_events): a step records 2–5 events, and one round trip beats five on PostgreSQL.
     A rollback discards the queue with everything else.
     """
-    db.session.info.setdefault("pending_events", []).append({
-        "case_id": case.id, "at": utcnow(), "kind": str(kind), "actor_id": actor.id if actor else None,
-        "unit_id": unit_id if unit_id is not None else (actor.unit_id if actor else None),
-        "task_name": task_name, "payload": payload,
-    })
+    db.session.info.setdefault("pending_events", []).append(
+        {
+            "case_id": case.id,
+            "at": utcnow(),
+            "kind": str(kind),
+            "actor_id": actor.id if actor else None,
+            "unit_id": unit_id if unit_id is not None else (actor.unit_id if actor else None),
+            "task_name": task_name,
+            "payload": payload,
+        }
+    )
 
 
 def _write_pending_events(session: Session, *_args: Any) -> None:
@@ -74,7 +91,16 @@ def move(case: Case, target: CaseStatus, *, actor: User | None, reason: str | No
         # Accepted (受理) = the day the materials were found complete; letters and deadlines need it.
         case.data = {**case.data, "accepted_on": local_now().date().isoformat()}
     record(case, EventKind.STATUS_CHANGED, actor=actor, **{"from": str(previous), "to": str(target), "reason": reason})
-    if previous == CaseStatus.AWAITING_APPLICANT:
-        record(case, EventKind.CLOCK_RESUMED, actor=actor)
-    if target == CaseStatus.AWAITING_APPLICANT:
-        record(case, EventKind.CLOCK_PAUSED, actor=actor)
+    if previous == CaseStatus.AWAITING_APPLICANT or target == CaseStatus.AWAITING_APPLICANT:
+        from app.cases import statutory  # reads the calendar; lazily, so models-level imports stay light
+
+        if previous == CaseStatus.AWAITING_APPLICANT:
+            statutory.resume(case)
+            record(case, EventKind.CLOCK_RESUMED, actor=actor, statutory_due_on=_iso(case.statutory_due_on))
+        if target == CaseStatus.AWAITING_APPLICANT:
+            statutory.pause(case)
+            record(case, EventKind.CLOCK_PAUSED, actor=actor)
+
+
+def _iso(day: Any) -> str | None:
+    return day.isoformat() if day is not None else None

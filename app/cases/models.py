@@ -1,10 +1,11 @@
 """A case is one application or complaint from intake to closure, with its append-only timeline."""
+
 from __future__ import annotations
 
 import enum
 from datetime import date, datetime
 
-from sqlalchemy import Date, DateTime, Enum, ForeignKey, Index, String, Text
+from sqlalchemy import Date, DateTime, Enum, ForeignKey, Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.accounts.models import OrgUnit, User
@@ -60,12 +61,17 @@ class Case(db.Model):
     access_code_hash: Mapped[str] = mapped_column(String(255))
     opened_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
     opened_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), index=True)  # closed per week
     statutory_due_on: Mapped[date | None] = mapped_column(Date)
     current_step: Mapped[str | None] = mapped_column(String(200))  # titles of open tasks, for lists
     # Engine state: the serialized workflow WITHOUT its spec (the spec lives once per ProcessVersion).
     workflow_state: Mapped[str] = mapped_column(Text)
     serializer_version: Mapped[str] = mapped_column(String(20))
+    # When the timer scan should next look at this case: its earliest pending BPMN timer, kept by every engine
+    # step (cases.steps), or a retry time after a failed attempt. NULL: no timer pending. Indexed for the scan
+    # "next_timer_at < now ORDER BY next_timer_at" (cases.timers, docs/timers.md).
+    next_timer_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), index=True)
+    timer_failures: Mapped[int] = mapped_column(default=0, server_default=text("0"))  # in a row, for the backoff
     # Optimistic lock: every save bumps it; a save against a stale version fails (see cases.service).
     lock_version: Mapped[int] = mapped_column(default=1)
 

@@ -14,6 +14,7 @@ from app.extensions import db
 from app.inbox import service as inbox
 from app.inbox.models import HumanTask, TaskState
 from app.processes import engine, specs
+from app.supervision import queries as supervision_queries
 
 PAGE_SIZE = 50
 
@@ -71,6 +72,7 @@ def case_page(user: User, case_id: int) -> dict[str, Any]:
         "letters": letters, "diagram": diagram, "application_form": application_form,
         "forms": version.sources["forms"], "community": db.session.get(OrgUnit, case.community_id),
         "actionable": {t.id for t in open_tasks if inbox.may_act_on(user, t)},
+        "department_clock": supervision_queries.department_clock(case.id),
     }
 
 

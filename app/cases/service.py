@@ -3,6 +3,7 @@
 complete_task: validate the form on the server → lock the case → run the engine → save its state → sync the
 inbox rows → append events → issue letters. Any failure raises before commit and nothing is saved.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -17,8 +18,8 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm.exc import StaleDataError
 
 from app.accounts.models import OrgUnit, UnitKind, User
-from app.cases import deadlines, routing
-from app.cases.lifecycle import EventKind, move, record
+from app.cases import statutory, steps
+from app.cases.lifecycle import EventKind, record
 from app.cases.models import Case, CaseStatus
 from app.core.clock import today, utcnow
 from app.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
@@ -43,7 +44,9 @@ def hash_access_code(code: str) -> str:
 
 
 def community_options() -> list[str]:
-    return list(db.session.scalars(select(OrgUnit.code).where(OrgUnit.kind == UnitKind.COMMUNITY).order_by(OrgUnit.code)))
+    return list(
+        db.session.scalars(select(OrgUnit.code).where(OrgUnit.kind == UnitKind.COMMUNITY).order_by(OrgUnit.code))
+    )
 
 
 def intake_form(service: str) -> tuple[specs.VersionInfo, dict]:
@@ -56,12 +59,18 @@ def open_case(*, service: str, form: dict[str, Any], actor: User, locale: str) -
     if service not in INTAKE_UNIT_KINDS or actor.unit.kind not in INTAKE_UNIT_KINDS[service]:
         raise PermissionDenied("your unit does not take in applications for this service")
     version, definition = intake_form(service)
-    data = validate_form_data(definition, parse_form_submission(definition, form), locale=locale,
-                              options={"community_code": community_options()})
+    data = validate_form_data(
+        definition,
+        parse_form_submission(definition, form),
+        locale=locale,
+        options={"community_code": community_options()},
+    )
     community = db.session.scalar(select(OrgUnit).where(OrgUnit.code == data["community_code"]))
     received_on = today()
-    number = f"{SERVICE_PREFIX[service]}-{current_app.config['DISTRICT_CODE']}-{received_on.year}-" \
-             f"{next_value(f'case:{service}:{received_on.year}'):06d}"
+    number = (
+        f"{SERVICE_PREFIX[service]}-{current_app.config['DISTRICT_CODE']}-{received_on.year}-"
+        f"{next_value(f'case:{service}:{received_on.year}'):06d}"
+    )
     access_code = "".join(secrets.choice(_ACCESS_ALPHABET) for _ in range(8))
     access_code = f"{access_code[:4]}-{access_code[4:]}"
     workflow_data = {field: data.get(field) for field in definition["schema"].get("properties", {})}
@@ -69,22 +78,30 @@ def open_case(*, service: str, form: dict[str, Any], actor: User, locale: str) -
     bundle = specs.bundle_for(version)
     workflow, reached = engine.start(bundle, workflow_data)
     case = Case(
-        number=number, service=service, process_version_id=version.id, status=CaseStatus.RECEIVED,
-        applicant_name=data["applicant_name"], applicant_id_number=data["id_number"], applicant_phone=data["phone"],
-        data={"application": data}, community_id=community.id, intake_unit_id=actor.unit_id,
-        access_code_hash=hash_access_code(access_code), opened_by_id=actor.id,
-        workflow_state="", serializer_version=engine.SERIALIZER_VERSION,
+        number=number,
+        service=service,
+        process_version_id=version.id,
+        status=CaseStatus.RECEIVED,
+        applicant_name=data["applicant_name"],
+        applicant_id_number=data["id_number"],
+        applicant_phone=data["phone"],
+        data={"application": data},
+        community_id=community.id,
+        intake_unit_id=actor.unit_id,
+        access_code_hash=hash_access_code(access_code),
+        opened_by_id=actor.id,
+        workflow_state="",
+        serializer_version=engine.SERIALIZER_VERSION,
     )
-    statutory = _statutory_rule(bundle)
-    if statutory:
-        case.statutory_due_on, provisional = deadlines.due_date(received_on, statutory)
-        case.data["statutory"] = {"rule": statutory, "provisional": provisional}
+    statutory_rule = steps.statutory_rule(bundle)
+    if statutory_rule:
+        statutory.start(case, statutory_rule, received_on)
     db.session.add(case)
     db.session.flush()
     db.session.info["open_tasks"] = {case.id: []}  # a new case has no tasks yet: no need to look
     record(case, EventKind.CASE_OPENED, actor=actor, number=number, service=service, version=version.version_number)
     with db.session.no_autoflush:
-        _advance(case, version, workflow, reached, actor=actor, access_code=access_code)
+        steps.advance(case, version, workflow, reached, actor=actor, access_code=access_code)
     db.session.flush()
     return case, access_code
 
@@ -96,10 +113,15 @@ def complete_task(*, task_id: int, actor: User, form: dict[str, Any], locale: st
     case = db.session.scalar(
         select(Case).where(Case.id == owner).with_for_update().execution_options(populate_existing=True)
     )
-    rows = [] if case is None else db.session.scalars(
-        select(HumanTask).where(HumanTask.case_id == case.id, or_(HumanTask.state == TaskState.OPEN, HumanTask.id == task_id))
-        .execution_options(populate_existing=True)
-    ).all()
+    rows = (
+        []
+        if case is None
+        else db.session.scalars(
+            select(HumanTask)
+            .where(HumanTask.case_id == case.id, or_(HumanTask.state == TaskState.OPEN, HumanTask.id == task_id))
+            .execution_options(populate_existing=True)
+        ).all()
+    )
     task = next((row for row in rows if row.id == task_id), None)
     if task is None or not inbox.may_act_on(actor, task):
         raise NotFound(_("This task does not exist or is not in your units."))  # same for "absent" and "not yours"
@@ -119,8 +141,16 @@ def complete_task(*, task_id: int, actor: User, form: dict[str, Any], locale: st
     return task
 
 
-def _complete_locked(task: HumanTask, case: Case, version: specs.VersionInfo, definition: dict, *, actor: User,
-                     form: dict[str, Any], locale: str) -> None:
+def _complete_locked(
+    task: HumanTask,
+    case: Case,
+    version: specs.VersionInfo,
+    definition: dict,
+    *,
+    actor: User,
+    form: dict[str, Any],
+    locale: str,
+) -> None:
     bundle = specs.bundle_for(version)
     workflow = engine.deserialize(case.workflow_state, bundle)
     context = {**case.data.get("application", {}), **engine.task_data(workflow, task.engine_task_id)}
@@ -133,9 +163,16 @@ def _complete_locked(task: HumanTask, case: Case, version: specs.VersionInfo, de
     task.state, task.completed_at, task.completed_by_id = TaskState.COMPLETED, utcnow(), actor.id
     task.assignee_id = task.assignee_id or actor.id
     case.data = {**case.data, task.task_name: data}
-    record(case, EventKind.TASK_COMPLETED, actor=actor, unit_id=task.unit_id, task_name=task.task_name,
-           title=task.title, data=data)
-    _advance(case, version, workflow, [r for r in reached if r.name != task.task_name], actor=actor)
+    record(
+        case,
+        EventKind.TASK_COMPLETED,
+        actor=actor,
+        unit_id=task.unit_id,
+        task_name=task.task_name,
+        title=task.title,
+        data=data,
+    )
+    steps.advance(case, version, workflow, [r for r in reached if r.name != task.task_name], actor=actor)
 
 
 def _check_business_rules(task: HumanTask, case: Case, data: dict, locale: str) -> None:
@@ -143,57 +180,12 @@ def _check_business_rules(task: HumanTask, case: Case, data: dict, locale: str) 
     if task.task_name == "record_supplement" and data.get("supplied") == "not_supplied":
         deadline = case.data.get("check_materials", {}).get("supplement_deadline")
         if deadline and today() <= date.fromisoformat(deadline):
-            message = (f"补正期限为{deadline}，期限届满前不能登记为逾期未补正" if locale == "zh"
-                       else f"Supplied: the deadline is {deadline}; the case cannot be marked as not supplied before it passes")
+            message = (
+                f"补正期限为{deadline}，期限届满前不能登记为逾期未补正"
+                if locale == "zh"
+                else f"Supplied: the deadline is {deadline}; the case cannot be marked as not supplied before it passes"
+            )
             raise ValidationFailed({"supplied": [message]})
-
-
-def _statutory_rule(bundle: engine.ProcessBundle) -> str | None:
-    for meta in bundle.tasks.values():
-        if meta.kind == "startEvent" and meta.properties.get("statutory"):
-            return meta.properties["statutory"]
-    return None
-
-
-def _advance(case: Case, version: specs.VersionInfo, workflow: Any, reached: list[engine.Reached], *,
-             actor: User | None, access_code: str | None = None) -> None:
-    """Everything that follows an engine step: milestones, permits, letters, inbox rows, saved state."""
-    from app.cases import outcomes  # letters and permits; imported here to keep this module's imports light
-
-    data = engine.workflow_data(workflow)
-    for step in reached:
-        props = step.properties
-        if "status" in props:
-            move(case, CaseStatus(props["status"]), actor=actor, reason=step.title)
-        if props.get("permit") == "issue":
-            outcomes.issue_permit_for(case, data, actor=actor)
-        if "letter" in props:
-            outcomes.issue_letter_for(case, props["letter"], data, lane=_lane_of(version, step.name), actor=actor,
-                                      access_code=access_code)
-    bundle = specs.bundle_for(version)
-    ready = engine.ready_user_tasks(workflow, bundle)
-    inbox.sync_tasks(case, ready, unit_for=lambda lane: routing.unit_for_lane(lane, case),
-                     due_for=lambda t: _due_at(t, data), actor=actor)
-    case.current_step = "、".join(t.title for t in ready) or None
-    case.workflow_state = engine.serialize(workflow)
-    case.serializer_version = engine.SERIALIZER_VERSION
-    if engine.is_completed(workflow) and case.closed_at is None:
-        case.closed_at = utcnow()
-        record(case, EventKind.CASE_CLOSED, actor=actor, outcome=str(case.status))
-
-
-def _lane_of(version: specs.VersionInfo, element: str) -> str | None:
-    meta = specs.bundle_for(version).tasks.get(element)
-    return meta.lane if meta else None
-
-
-def _due_at(task: engine.ReadyTask, data: dict):
-    if task.properties.get("due_from") and data.get(task.properties["due_from"]):
-        return deadlines.end_of_day(date.fromisoformat(data[task.properties["due_from"]]))
-    if task.properties.get("due"):
-        due, _provisional = deadlines.due_date(today(), task.properties["due"])
-        return deadlines.end_of_day(due)
-    return None
 
 
 def get_case_for(user: User, case_id: int) -> Case:

@@ -98,6 +98,8 @@ EVENT_LABELS = {
     "letter_downloaded": _l("Letter downloaded"), "permit_issued": _l("Permit issued"),
     "personal_data_viewed": _l("Personal data viewed"), "clock_paused": _l("Statutory clock paused"),
     "clock_resumed": _l("Statutory clock resumed"), "case_closed": _l("Case closed"),
+    "timer_fired": _l("Timer fired"), "timer_failed": _l("Timer failed, will retry"),
+    "task_overdue": _l("Task overdue, supervisor notified"),
 }
 # Codes the decision tables produce, as words for the caseworker (D-RP-1/2/3 in bpmn/rp_*.dmn).
 DECISION_LABELS = {

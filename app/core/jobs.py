@@ -8,6 +8,7 @@
 A rollback drops the queue: a job never runs for work that was not saved. Job functions must be idempotent
 (a retried or duplicated delivery does no harm): each handler checks before it acts.
 """
+
 from __future__ import annotations
 
 import importlib
@@ -24,6 +25,7 @@ log = logging.getLogger(__name__)
 # name → "module:function"; resolved lazily so core imports no domain.
 REGISTRY: dict[str, str] = {
     "letters.render": "app.letters.service:render_letter",
+    "timers.fire_due": "app.cases.timers:fire_due",  # also sent by Celery beat every TIMER_SCAN_SECONDS
 }
 _celery = None
 
@@ -45,7 +47,9 @@ def _after_commit(session: Session) -> None:
     pending = session.info.pop("jobs_pending", None)
     if not pending:
         return
-    mode = current_app.config.get("JOBS_MODE") or ("celery" if current_app.config.get("CELERY_BROKER_URL") else "inline")
+    mode = current_app.config.get("JOBS_MODE") or (
+        "celery" if current_app.config.get("CELERY_BROKER_URL") else "inline"
+    )
     if mode == "celery":
         for name, kwargs in pending:
             celery_app().send_task(name, kwargs=kwargs)
@@ -93,6 +97,23 @@ def celery_app():
 
         broker = current_app.config["CELERY_BROKER_URL"]
         _celery = Celery("anju", broker=broker)
-        _celery.conf.update(task_acks_late=True, task_reject_on_worker_lost=True, worker_prefetch_multiplier=1,
-                            broker_connection_retry_on_startup=True, task_ignore_result=True)
+        _celery.conf.update(
+            task_acks_late=True,
+            task_reject_on_worker_lost=True,
+            worker_prefetch_multiplier=1,
+            broker_connection_retry_on_startup=True,
+            task_ignore_result=True,
+        )
+        # The timer scan (docs/timers.md), for `celery -A app.worker worker -B` or a separate `celery … beat`.
+        # Any number of workers may run scans at once: the row claim (SKIP LOCKED) shares the due cases out.
+        # A scan not started within one interval is dropped: the next one does the same work.
+        interval = float(current_app.config.get("TIMER_SCAN_SECONDS", 5))
+        _celery.conf.beat_schedule = {
+            "fire-due-timers": {
+                "task": "timers.fire_due",
+                "schedule": interval,
+                "kwargs": {"limit": int(current_app.config.get("TIMER_SCAN_LIMIT", 500))},
+                "options": {"expires": interval},
+            },
+        }
     return _celery

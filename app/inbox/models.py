@@ -25,6 +25,8 @@ class HumanTask(db.Model):
         # Inbox queries: open tasks of a set of units, by due date; my open tasks.
         Index("ix_human_tasks_unit_state_due", "unit_id", "state", "due_at"),
         Index("ix_human_tasks_assignee_state", "assignee_id", "state"),
+        # Supervision: completions in a period (workload "this week", step times, on-time rate; docs/supervision.md).
+        Index("ix_human_tasks_completed_at", "completed_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -1,17 +1,106 @@
 """Inbox reads: plain SQL over human_tasks, never the engine. Indexed on (unit_id, state, due_at)."""
+
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, replace
+from datetime import UTC, date, datetime, time, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, select
 from sqlalchemy.orm import joinedload
 
 from app.accounts import service as accounts
-from app.accounts.models import User
+from app.accounts.models import OrgUnit, User
+from app.core.clock import CHINA_TZ, utcnow
 from app.extensions import db
 from app.inbox.models import HumanTask, TaskState
 
 PAGE_SIZE = 50
+DUE_STATES = ("overdue", "today", "next3", "none")
+PRIORITIES = ("raised", "normal")
+SORTS = ("urgency", "due", "oldest")
+NEXT_WORKING_DAYS = 3
+
+
+@dataclass(frozen=True)
+class DueBounds:
+    """Where the due states are cut, as UTC moments (due_at is stored in UTC; deadlines end at 23:59:59 local).
+
+    overdue: due_at < now · today: now ≤ due_at < tomorrow · next3: tomorrow ≤ due_at < after_next (the end of
+    the 3rd working day after today, on the working-day calendar) · none: no due date.
+    """
+
+    now: datetime
+    today: date
+    tomorrow: datetime
+    after_next: datetime
+
+
+def due_bounds(now: datetime | None = None) -> DueBounds:
+    from app.calendar.deadlines import add_working_days
+    from app.cases.deadlines import session_calendar
+
+    now = now or utcnow()
+    today = now.astimezone(CHINA_TZ).date()
+    third = add_working_days(today, NEXT_WORKING_DAYS, session_calendar()).due
+    return DueBounds(
+        now=now,
+        today=today,
+        tomorrow=_local_midnight(today + timedelta(days=1)),
+        after_next=_local_midnight(third + timedelta(days=1)),
+    )
+
+
+def _local_midnight(day: date) -> datetime:
+    return datetime.combine(day, time(0), tzinfo=CHINA_TZ).astimezone(UTC)
+
+
+def due_clause(state: str, bounds: DueBounds):
+    """SQL condition for one due state; a range on due_at, so the (unit_id, state, due_at) index serves it."""
+    due = HumanTask.due_at
+    return {
+        "overdue": due < bounds.now,
+        "today": and_(due >= bounds.now, due < bounds.tomorrow),
+        "next3": and_(due >= bounds.tomorrow, due < bounds.after_next),
+        "none": due.is_(None),
+    }[state]
+
+
+@dataclass(frozen=True)
+class InboxFilters:
+    """What a person can narrow the inbox to; stored as JSON in a saved view (supervision.models.SavedView)."""
+
+    service: str | None = None
+    step: str | None = None  # task_name (BPMN element id)
+    due: str | None = None  # one of DUE_STATES
+    priority: str | None = None  # "raised" (escalated, > 0) or "normal"
+    unit_id: int | None = None  # jurisdiction; only ever narrows what the user may see
+    sort: str = "urgency"
+
+    @classmethod
+    def from_mapping(cls, values: Mapping) -> InboxFilters:
+        """Tolerant: unknown or malformed values are dropped, never an error (they come from URLs and JSON)."""
+
+        def text(name: str, allowed: tuple[str, ...] | None = None, size: int = 80) -> str | None:
+            value = str(values.get(name) or "").strip()[:size]
+            return value if value and (allowed is None or value in allowed) else None
+
+        unit = str(values.get("unit_id") or "").strip()
+        return cls(
+            service=text("service", size=40),
+            step=text("step"),
+            due=text("due", DUE_STATES),
+            priority=text("priority", PRIORITIES),
+            unit_id=int(unit) if unit.isdigit() else None,
+            sort=text("sort", SORTS) or "urgency",
+        )
+
+    def as_dict(self) -> dict:
+        return {k: v for k, v in asdict(self).items() if v is not None and not (k == "sort" and v == "urgency")}
+
+    @property
+    def active(self) -> bool:
+        return bool(self.as_dict())
 
 
 @dataclass
@@ -22,24 +111,52 @@ class InboxPage:
     pages: int
 
 
-def inbox(user: User, *, view: str = "mine", service: str | None = None, page: int = 1) -> InboxPage:
-    """view: 'mine' = open tasks I claimed; 'unit' = open, unclaimed tasks of my units. Most urgent first."""
+def inbox(
+    user: User,
+    *,
+    view: str = "mine",
+    service: str | None = None,
+    page: int = 1,
+    filters: InboxFilters | None = None,
+    now: datetime | None = None,
+) -> InboxPage:
+    """view: 'mine' = open tasks I claimed; 'unit' = open, unclaimed tasks of my units. Most urgent first
+    (priority, then due date) unless `filters.sort` says otherwise."""
+    filters = filters or InboxFilters()
+    if service and not filters.service:
+        filters = replace(filters, service=service)
     query = select(HumanTask).where(HumanTask.state == TaskState.OPEN)
+    units = accounts.visible_unit_ids(user)
     if view == "mine":
         query = query.where(HumanTask.assignee_id == user.id)
     else:
         query = query.where(HumanTask.assignee_id.is_(None))
-        units = accounts.visible_unit_ids(user)
         if units is not None:
             query = query.where(HumanTask.unit_id.in_(units))
-    if service:
-        query = query.where(HumanTask.service == service)
+    if filters.service:
+        query = query.where(HumanTask.service == filters.service)
+    if filters.step:
+        query = query.where(HumanTask.task_name == filters.step)
+    if filters.due:
+        query = query.where(due_clause(filters.due, due_bounds(now)))
+    if filters.priority:
+        query = query.where(HumanTask.priority > 0 if filters.priority == "raised" else HumanTask.priority <= 0)
+    if filters.unit_id is not None:
+        # Never widens: a unit outside the user's jurisdiction simply matches nothing in "unit" view.
+        allowed = units is None or filters.unit_id in units or view == "mine"
+        query = query.where(HumanTask.unit_id == (filters.unit_id if allowed else -1))
     total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
     page = max(page, 1)
+    order = {
+        "urgency": (HumanTask.priority.desc(), HumanTask.due_at.is_(None), HumanTask.due_at, HumanTask.id),
+        "due": (HumanTask.due_at.is_(None), HumanTask.due_at, HumanTask.id),
+        "oldest": (HumanTask.created_at, HumanTask.id),
+    }[filters.sort]
     rows = db.session.scalars(
         query.options(joinedload(HumanTask.case), joinedload(HumanTask.unit), joinedload(HumanTask.assignee))
-        .order_by(HumanTask.priority.desc(), HumanTask.due_at.is_(None), HumanTask.due_at, HumanTask.id)
-        .limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)
+        .order_by(*order)
+        .limit(PAGE_SIZE)
+        .offset((page - 1) * PAGE_SIZE)
     ).all()
     return InboxPage(list(rows), total, page, max((total + PAGE_SIZE - 1) // PAGE_SIZE, 1))
 
@@ -51,3 +168,32 @@ def counts(user: User) -> dict[str, int]:
     if units is not None:
         unit = unit.where(HumanTask.unit_id.in_(units))
     return {"mine": db.session.scalar(mine) or 0, "unit": db.session.scalar(unit) or 0}
+
+
+def process_steps() -> list[tuple[str, str, str]]:
+    """(service, task_name, title) of the user tasks in the newest version of every deployed process."""
+    from app.processes import specs
+    from app.processes.models import ProcessVersion
+
+    latest = db.session.execute(
+        select(ProcessVersion.process_id, func.max(ProcessVersion.id)).group_by(ProcessVersion.process_id)
+    ).all()
+    steps: list[tuple[str, str, str]] = []
+    for process_id, version_id in sorted(latest):
+        bundle = specs.bundle_for(specs.version_info(version_id))
+        steps += [(process_id, meta.name, meta.title) for meta in bundle.tasks.values() if meta.kind == "userTask"]
+    return steps
+
+
+def filter_choices(user: User) -> dict:
+    """Options for the filter form: steps from the deployed processes (not a scan of the tasks), units in reach."""
+    steps = process_steps()
+    units = accounts.visible_unit_ids(user)
+    unit_query = select(OrgUnit).order_by(OrgUnit.path)
+    if units is not None:
+        unit_query = unit_query.where(OrgUnit.id.in_(units))
+    return {
+        "services": sorted({s for s, _n, _t in steps}),
+        "steps": steps,
+        "units": list(db.session.scalars(unit_query)) if units is None or len(units) > 1 else [],
+    }

@@ -1,7 +1,8 @@
 """Inbox rows: mirroring ready engine tasks, claim, release, reassign. Services flush; the request commits."""
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import event, select, update
@@ -115,3 +116,99 @@ def _taken_message(task: HumanTask, actor: User) -> str:
     if task.assignee is not None and task.assignee_id != actor.id:
         return _("%(who)s has already claimed this task. Nothing was changed.", who=task.assignee.display_name)
     return _("This task changed while you were working on it. Please reload.")
+
+
+def assign_task(task: HumanTask, *, case: Case, to: User, actor: User | None, reason: str, **details) -> None:
+    """Hands an open task to `to` (escalation, or a supervisor's decision); on the timeline as task_reassigned.
+    The caller holds the case lock, so no claim can slip in between. `details` go into the event's payload."""
+    if task.state != TaskState.OPEN or task.assignee_id == to.id:
+        return
+    previous = task.assignee_id
+    task.assignee_id, task.claimed_at = to.id, utcnow()
+    record(case, EventKind.TASK_REASSIGNED, actor=actor, unit_id=task.unit_id, task_name=task.task_name,
+           **{"from": previous, "to": to.id, "to_name": to.display_name, "reason": reason, **details})
+
+
+@dataclass
+class ReassignResult:
+    to: User  # who received the tasks: the chosen person, or their substitute while they are away
+    moved: list[HumanTask] = field(default_factory=list)
+    skipped: list[HumanTask] = field(default_factory=list)  # completed or withdrawn meanwhile: left as they are
+    unchanged: list[HumanTask] = field(default_factory=list)  # already held by that person
+    away: User | None = None  # the chosen person, when their substitute got the tasks instead
+
+
+def reassign_tasks(*, task_ids: Iterable[int], to_user_id: int, actor: User, reason: str | None) -> ReassignResult:
+    """A supervisor hands one or many open tasks of their units to a person who may work on them.
+
+    All or nothing for permissions (a task outside the actor's units, or a person who cannot work on one of the
+    tasks, refuses the whole request); task by task for races: the cases are locked in id order (as
+    complete_task locks its case), the rows re-read, and a task completed or withdrawn meanwhile is skipped and
+    reported, never overwritten. A person who is away (supervision.models.Delegation) gets nothing: their
+    substitute does. Each move is a task_reassigned event on its case; the batch is one AuditEntry.
+    """
+    from flask_babel import get_locale
+    from flask_babel import gettext as _
+
+    from app.accounts.models import Role
+    from app.core.errors import ValidationFailed
+
+    if str(actor.role) not in (Role.SUPERVISOR, Role.ADMIN):
+        raise PermissionDenied("only supervisors reassign tasks")
+    ids = sorted({int(i) for i in task_ids})
+    if not ids:
+        raise ValidationFailed({"task_ids": [_("Choose at least one task.")]})
+    reason = (reason or "").strip()[:200]
+    reach = accounts.visible_unit_ids(actor)
+    chosen = db.session.get(User, to_user_id) if to_user_id else None
+    if chosen is None or not chosen.is_active or chosen.role == Role.ADMIN or (
+            reach is not None and chosen.unit_id not in reach):
+        raise ValidationFailed({"to_user_id": [_("Choose a person in your units.")]})
+    target, away = _present(chosen), None
+    if target.id != chosen.id:
+        away = chosen
+    owners = select(HumanTask.case_id).where(HumanTask.id.in_(ids))
+    cases = {c.id: c for c in db.session.scalars(
+        select(Case).where(Case.id.in_(owners)).order_by(Case.id).with_for_update()
+        .execution_options(populate_existing=True))}
+    tasks = db.session.scalars(
+        select(HumanTask).where(HumanTask.id.in_(ids)).order_by(HumanTask.id).execution_options(populate_existing=True)
+    ).all()
+    if len(tasks) != len(ids) or not all(may_act_on(actor, t) for t in tasks):
+        raise NotFound(_("This task does not exist or is not in your units."))
+    target_reach = accounts.visible_unit_ids(target)
+    unfit = [t for t in tasks if target_reach is not None and t.unit_id not in target_reach]
+    if unfit:
+        raise ValidationFailed({"to_user_id": [_("%(who)s cannot work on tasks of %(unit)s.", who=target.display_name,
+                                                 unit=unfit[0].unit.name(str(get_locale() or "zh")))]})
+    result = ReassignResult(to=target, away=away)
+    for task in tasks:
+        if task.state != TaskState.OPEN:
+            result.skipped.append(task)
+        elif task.assignee_id == target.id:
+            result.unchanged.append(task)
+        else:
+            from_name = task.assignee.display_name if task.assignee else None
+            assign_task(task, case=cases[task.case_id], to=target, actor=actor, reason=reason, title=task.title,
+                        from_name=from_name,
+                        **({"instead_of": away.id, "instead_of_name": away.display_name} if away else {}))
+            result.moved.append(task)
+    accounts.record_audit(user=actor, action="tasks_reassigned",
+                          detail=f"{len(result.moved)} to {target.username} (tasks {[t.id for t in result.moved]}); "
+                                 f"skipped {[t.id for t in result.skipped]}; reason: {reason or '-'}")
+    db.session.flush()
+    return result
+
+
+def _present(user: User) -> User:
+    """`user`, or their substitute if a delegation covers today (one step: a substitute's own absence is refused
+    when the delegation is made)."""
+    from app.core.clock import today
+    from app.supervision.models import Delegation
+
+    substitute_id = db.session.scalar(
+        select(Delegation.substitute_id).where(Delegation.user_id == user.id, Delegation.cancelled_at.is_(None),
+                                               Delegation.starts_on <= today(), Delegation.ends_on >= today())
+        .order_by(Delegation.id.desc()).limit(1))
+    substitute = db.session.get(User, substitute_id) if substitute_id else None
+    return substitute if substitute is not None and substitute.is_active else user

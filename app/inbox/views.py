@@ -11,6 +11,8 @@ from app.core.auth import roles_required
 from app.core.errors import Conflict, ValidationFailed
 from app.extensions import db
 from app.inbox import queries, service
+from app.supervision import queries as supervision_queries
+from app.supervision import service as supervision
 
 bp = Blueprint("inbox", __name__, url_prefix="/inbox", template_folder="templates")
 WORKERS = ("caseworker", "supervisor", "admin")
@@ -19,12 +21,46 @@ WORKERS = ("caseworker", "supervisor", "admin")
 @bp.get("/")
 @roles_required(*WORKERS)
 def index():
-    view = request.args.get("view", "mine" if queries.counts(current_user)["mine"] else "unit")
+    saved = _saved_view(request.args.get("saved", type=int))
+    args = {**saved.filters, **request.args.to_dict()} if saved else request.args
+    view = args.get("view") or ("mine" if queries.counts(current_user)["mine"] else "unit")
     view = view if view in ("mine", "unit") else "mine"
-    page = queries.inbox(current_user, view=view, service=request.args.get("service") or None,
-                         page=request.args.get("page", 1, type=int))
+    filters = queries.InboxFilters.from_mapping(args)
+    page = queries.inbox(current_user, view=view, filters=filters, page=request.args.get("page", 1, type=int))
     return render_template("inbox/index.html", page=page, view=view, counts=queries.counts(current_user),
-                           service=request.args.get("service", ""))
+                           filters=filters, saved=saved, choices=queries.filter_choices(current_user),
+                           saved_views=supervision_queries.saved_views_for(current_user))
+
+
+def _saved_view(view_id: int | None):
+    if view_id is None:
+        return None
+    return next((v for v in supervision_queries.saved_views_for(current_user) if v.id == view_id), None)
+
+
+@bp.post("/views")
+@roles_required(*WORKERS)
+def save_view():
+    try:
+        saved = supervision.save_view(owner=current_user, name=request.form.get("name", ""),
+                                      filters=request.form.to_dict(), shared=request.form.get("shared") == "unit")
+        db.session.commit()
+    except ValidationFailed as exc:
+        db.session.rollback()
+        flash(exc.message, "error")
+        filters = queries.InboxFilters.from_mapping(request.form).as_dict()
+        return redirect(url_for("inbox.index", view=request.form.get("view", "mine"), **filters))
+    flash(_("The view “%(name)s” is saved.", name=saved.name), "success")
+    return redirect(url_for("inbox.index", saved=saved.id))
+
+
+@bp.post("/views/<int:view_id>/delete")
+@roles_required(*WORKERS)
+def delete_view(view_id: int):
+    supervision.delete_view(view_id=view_id, actor=current_user)
+    db.session.commit()
+    flash(_("The saved view is deleted."), "success")
+    return redirect(url_for("inbox.index"))
 
 
 @bp.post("/tasks/<int:task_id>/claim")

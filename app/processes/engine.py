@@ -8,11 +8,14 @@ Design (see docs/engine.md):
 - Scripts, gateway conditions and DMN cells run in a sandbox (processes.scripting): AST allow-list, minimal
   builtins, allow-listed functions only.
 """
+
 from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from contextvars import ContextVar
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
 
@@ -23,12 +26,18 @@ from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
 from SpiffWorkflow.bpmn.script_engine.python_environment import BasePythonScriptEngineEnvironment
 from SpiffWorkflow.bpmn.serializer.default.workflow import BpmnWorkflowConverter, WorkflowConverter
 from SpiffWorkflow.bpmn.serializer.workflow import BpmnWorkflowSerializer
+from SpiffWorkflow.bpmn.specs.event_definitions import timer as _spiff_timer
+from SpiffWorkflow.bpmn.specs.event_definitions.timer import (
+    CycleTimerEventDefinition,
+    TimerEventDefinition,
+)
 from SpiffWorkflow.bpmn.specs.mixins.events.event_types import CatchingEvent
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.spiff.parser.process import VALIDATOR, SpiffBpmnParser
 from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
 from SpiffWorkflow.util.task import TaskState
 
+from app.core import clock
 from app.core.errors import ProcessDefinitionError
 from app.processes import scripting
 from app.processes.validation import check_process_xml
@@ -42,6 +51,29 @@ class EngineError(Exception):
 
 class TaskNotReady(EngineError):
     pass
+
+
+# ---------------------------------------------------------------- timers on Anju's clock
+
+# Overrides the engine's "now" for one fire_due_timers call (the scan's `now`); a ContextVar, because the
+# background scanner and request threads run engine steps at the same time.
+_engine_now: ContextVar[datetime | None] = ContextVar("anju_engine_now", default=None)
+
+
+class _ClockDatetime(datetime):
+    """SpiffWorkflow's timer module asks `datetime.now(timezone.utc)` when a timer starts waiting (to turn a
+    duration into a time) and whenever timers are refreshed (to decide whether one is due). Anju's clock
+    (app.core.clock) is what tests and demo data freeze and move, so the engine must read the same clock, or a
+    test that moves time past a due date would never see the timer fire. Only that module's `datetime` name is
+    replaced (below); everything else, including the values it returns, is an ordinary datetime."""
+
+    @classmethod
+    def now(cls, tz=None):  # type: ignore[override]  # same signature as datetime.now
+        at = _engine_now.get() or clock.utcnow()
+        return at.astimezone(tz) if tz is not None else at.astimezone().replace(tzinfo=None)
+
+
+_spiff_timer.datetime = _ClockDatetime  # type: ignore[attr-defined]
 
 
 # ---------------------------------------------------------------- sandboxed scripting
@@ -153,6 +185,15 @@ class Reached:
     name: str
     title: str
     properties: dict[str, str]
+    fired_timer: str | None = None  # for a timer event: the time it was due (ISO), so the timeline can say so
+
+
+@dataclass(frozen=True)
+class PendingTimer:
+    """A timer event the case is waiting on, with the time it fires (computed when it started waiting)."""
+
+    element_id: str
+    fire_at: datetime
 
 
 _bundles: dict[str, ProcessBundle] = {}
@@ -188,6 +229,9 @@ def build_bundle(process_id: str, bpmn: dict[str, str], dmn: dict[str, str], *, 
 def _check_scripts(spec: Any, filename: str) -> None:
     for task_spec in spec.task_specs.values():
         sources = [(getattr(task_spec, "script", None), "exec")]
+        definition = getattr(task_spec, "event_definition", None)
+        if isinstance(definition, TimerEventDefinition):
+            sources.append((definition.expression, "eval"))
         for condition, _target in getattr(task_spec, "cond_task_specs", []) or []:
             if condition is not None:
                 sources.append((condition.args[0], "eval"))
@@ -248,15 +292,71 @@ def complete_user_task(workflow: Any, bundle: ProcessBundle, task_id: str, data:
     return reached
 
 
-def refresh_timers(workflow: Any, bundle: ProcessBundle) -> list[Reached]:
-    workflow.refresh_timers()
-    return _run(bundle, workflow)
+def pending_timers(workflow: Any) -> list[PendingTimer]:
+    """Timer events the case waits on, soonest first.
+
+    The time of each is computed by the engine when the timer starts waiting (a duration counts from that
+    moment; a working-day expression reads the calendar of that day) and kept in the saved state, so it does
+    not drift when it is read later. A timer whose time was never computed is computed here, once.
+    """
+    result = []
+    for task in list(workflow.event_manager.tasks.values()):
+        definition = task.task_spec.event_definition
+        if not isinstance(definition, TimerEventDefinition):
+            continue
+        if task._get_internal_data("event_value") is None and not isinstance(definition, CycleTimerEventDefinition):
+            definition.has_fired(task)  # computes and stores event_value; firing is left to the next step
+        fire_at = _fire_time(definition, task)
+        if fire_at is not None:
+            result.append(PendingTimer(task.task_spec.bpmn_id or task.task_spec.name, fire_at))
+    return sorted(result, key=lambda t: t.fire_at)
+
+
+def _fire_time(definition: Any, task: Any) -> datetime | None:
+    value = task._get_internal_data("event_value")
+    if isinstance(definition, CycleTimerEventDefinition):
+        if not value or value.get("cycles") == 0:
+            return None
+        value = value["next"]
+    if value is None:
+        return None
+    at = TimerEventDefinition.get_datetime(value) if isinstance(value, str) else value
+    return datetime.fromtimestamp(at.timestamp(), UTC)  # a plain datetime, not the module's _ClockDatetime
+
+
+def fire_due_timers(workflow: Any, bundle: ProcessBundle, *, now: datetime | None = None) -> list[Reached]:
+    """Fires every timer due at `now` (default: Anju's clock) and runs the engine on; returns the milestones
+    reached, like complete_user_task. The caller saves the state in the same transaction: that is what makes a
+    timer fire exactly once (docs/timers.md)."""
+    token = _engine_now.set(now)
+    try:
+        workflow.refresh_timers()
+        return _run(bundle, workflow)
+    finally:
+        _engine_now.reset(token)
 
 
 def _run(bundle: ProcessBundle, workflow: Any) -> list[Reached]:
+    """Engine steps until only user tasks and timers not yet due are left.
+
+    SpiffWorkflow re-checks waiting timers after every completed task (so a due timer runs within the step),
+    and once more at the end of do_engine_steps, where a timer that came due in the meantime becomes READY
+    without running. With a real clock that can happen; a READY timer would be in no pending list and never
+    scanned for again. So: run again until nothing non-manual is ready.
+    """
     reached: list[Reached] = []
-    _guard(lambda: workflow.do_engine_steps(did_complete_task=lambda t: _collect(bundle, t, reached)), None)
-    return reached
+
+    def collect(task: Any) -> None:
+        _collect(bundle, task, reached)
+
+    for _round in range(_MAX_ROUNDS):
+        _guard(lambda: workflow.do_engine_steps(did_complete_task=collect), None)
+        if not any(not task.task_spec.manual for task in workflow.get_tasks(state=TaskState.READY)):
+            return reached
+    raise EngineError(f"the process did not come to rest after {_MAX_ROUNDS} rounds of engine steps (a timer loop?)")
+
+
+_MAX_ROUNDS = 50
 
 
 def _guard(step: Callable[[], Any], task: Any) -> None:
@@ -270,7 +370,13 @@ def _guard(step: Callable[[], Any], task: Any) -> None:
 
 def _collect(bundle: ProcessBundle, task: Any, into: list[Reached]) -> None:
     meta = bundle.tasks.get(task.task_spec.bpmn_id)
-    if meta is not None and meta.properties:
+    definition = getattr(task.task_spec, "event_definition", None)
+    if isinstance(definition, TimerEventDefinition):  # the timeline says when a timer fired and when it was due
+        due = None if isinstance(definition, CycleTimerEventDefinition) else _fire_time(definition, task)
+        name = task.task_spec.bpmn_id or task.task_spec.name
+        props = dict(meta.properties) if meta else {}
+        into.append(Reached(name, meta.title if meta else name, props, (due or clock.utcnow()).isoformat()))
+    elif meta is not None and meta.properties:
         into.append(Reached(meta.name, meta.title, dict(meta.properties)))
 
 
@@ -293,7 +399,11 @@ def completed_element_ids(workflow: Any) -> set[str]:
 
 def waiting_element_ids(workflow: Any) -> set[str]:
     ready = workflow.get_tasks(state=TaskState.READY | TaskState.WAITING)
-    return {t.task_spec.bpmn_id for t in ready if t.task_spec.bpmn_id and (t.task_spec.manual or isinstance(t.task_spec, CatchingEvent))}
+    return {
+        t.task_spec.bpmn_id
+        for t in ready
+        if t.task_spec.bpmn_id and (t.task_spec.manual or isinstance(t.task_spec, CatchingEvent))
+    }
 
 
 def serialize(workflow: Any) -> str:

@@ -4,11 +4,17 @@ The engine fails unevenly on bad BPMN (measured-facts.md): sometimes a clear ele
 KeyError, sometimes it parses and silently skips work (flows without ids, disconnected tasks). These checks
 catch those cases first and explain them with the file, the element id and the reason.
 """
+
 from __future__ import annotations
+
+import ast
+import re
+from datetime import datetime
 
 from lxml import etree
 
 from app.core.errors import ProcessDefinitionError
+from app.processes import scripting
 
 BPMN = "http://www.omg.org/spec/BPMN/20100524/MODEL"
 SPIFF = "http://spiffworkflow.org/bpmn/schema/1.0/core"
@@ -16,17 +22,53 @@ NS = {"bpmn": BPMN, "spiffworkflow": SPIFF, "bpmndi": "http://www.omg.org/spec/B
 
 # Elements Anju knows how to run and route. Anything else in a process is refused at deploy time.
 EXECUTABLE = {
-    "startEvent", "endEvent", "userTask", "scriptTask", "businessRuleTask", "manualTask", "task",
-    "exclusiveGateway", "parallelGateway", "inclusiveGateway", "eventBasedGateway",
-    "intermediateThrowEvent", "intermediateCatchEvent", "boundaryEvent", "subProcess", "callActivity",
+    "startEvent",
+    "endEvent",
+    "userTask",
+    "scriptTask",
+    "businessRuleTask",
+    "manualTask",
+    "task",
+    "exclusiveGateway",
+    "parallelGateway",
+    "inclusiveGateway",
+    "eventBasedGateway",
+    "intermediateThrowEvent",
+    "intermediateCatchEvent",
+    "boundaryEvent",
+    "subProcess",
+    "callActivity",
 }
 DECORATIVE = {
-    "sequenceFlow", "laneSet", "lane", "flowNodeRef", "textAnnotation", "association", "documentation",
-    "extensionElements", "incoming", "outgoing", "dataObject", "dataObjectReference", "dataInputAssociation",
-    "dataOutputAssociation", "conditionExpression", "text", "ioSpecification", "childLaneSet", "script",
-    "timeDuration", "timeDate", "timeCycle", "multiInstanceLoopCharacteristics", "standardLoopCharacteristics",
+    "sequenceFlow",
+    "laneSet",
+    "lane",
+    "flowNodeRef",
+    "textAnnotation",
+    "association",
+    "documentation",
+    "extensionElements",
+    "incoming",
+    "outgoing",
+    "dataObject",
+    "dataObjectReference",
+    "dataInputAssociation",
+    "dataOutputAssociation",
+    "conditionExpression",
+    "text",
+    "ioSpecification",
+    "childLaneSet",
+    "script",
+    "timeDuration",
+    "timeDate",
+    "timeCycle",
+    "multiInstanceLoopCharacteristics",
+    "standardLoopCharacteristics",
 }
 FLOW_NODES = EXECUTABLE
+ACTIVITIES = {"userTask", "scriptTask", "businessRuleTask", "manualTask", "task", "subProcess", "callActivity"}
+TIMER_KINDS = ("timeDate", "timeDuration", "timeCycle")
+_ISO_DURATION = re.compile(r"^P(?=\d|T\d)(\d+Y)?(\d+M)?(\d+W)?(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+(\.\d+)?S)?)?$")
 
 
 def _local(el: etree._Element) -> str:
@@ -67,7 +109,9 @@ def check_process_xml(filename: str, xml: str, process_id: str):
     for flow in flows:
         src, tgt = flow.get("sourceRef"), flow.get("targetRef")
         if src not in ids or tgt not in ids:
-            raise ProcessDefinitionError(filename, flow.get("id"), "sequence flow points to an element that does not exist")
+            raise ProcessDefinitionError(
+                filename, flow.get("id"), "sequence flow points to an element that does not exist"
+            )
         incoming[tgt] = incoming.get(tgt, 0) + 1
         outgoing.setdefault(src, []).append(flow)
 
@@ -79,11 +123,14 @@ def check_process_xml(filename: str, xml: str, process_id: str):
         for ref in lane.findall("bpmn:flowNodeRef", NS):
             lane_of[(ref.text or "").strip()] = key
 
+    kinds = {el.get("id"): _local(el) for el in process.iter(*(f"{{{BPMN}}}{n}" for n in EXECUTABLE))}
+    for timer in process.iter(f"{{{BPMN}}}timerEventDefinition"):
+        _check_timer(filename, timer)
     metas: dict[str, TaskMeta] = {}
     for el in process.iter(*(f"{{{BPMN}}}{n}" for n in EXECUTABLE)):
         kind, el_id = _local(el), el.get("id")
         in_subprocess = _local(el.getparent()) == "subProcess"
-        is_start = kind in ("startEvent", "boundaryEvent") or in_subprocess and kind == "startEvent"
+        is_start = kind in ("startEvent", "boundaryEvent") or (in_subprocess and kind == "startEvent")
         if not is_start and not incoming.get(el_id):
             raise ProcessDefinitionError(filename, el_id, f"<{kind}> has no incoming sequence flow (disconnected)")
         if kind != "endEvent" and not outgoing.get(el_id):
@@ -92,15 +139,76 @@ def check_process_xml(filename: str, xml: str, process_id: str):
             default = el.get("default")
             for flow in outgoing[el_id]:
                 if flow.get("id") != default and flow.find("bpmn:conditionExpression", NS) is None:
-                    raise ProcessDefinitionError(filename, flow.get("id"), "gateway branch has no condition and is not the default")
+                    raise ProcessDefinitionError(
+                        filename, flow.get("id"), "gateway branch has no condition and is not the default"
+                    )
         props = {
             p.get("name"): p.get("value")
             for p in el.findall("bpmn:extensionElements/spiffworkflow:properties/spiffworkflow:property", NS)
         }
         if kind == "userTask":
             if el_id not in lane_of:
-                raise ProcessDefinitionError(filename, el_id, "user task is in no lane, so nobody could be routed to it")
+                raise ProcessDefinitionError(
+                    filename, el_id, "user task is in no lane, so nobody could be routed to it"
+                )
             if not props.get("form"):
                 raise ProcessDefinitionError(filename, el_id, "user task names no form (spiffworkflow:property form)")
+        if kind == "boundaryEvent" and kinds.get(el.get("attachedToRef")) not in ACTIVITIES:
+            raise ProcessDefinitionError(filename, el_id, "boundary event is not attached to a task (attachedToRef)")
+        if kind == "intermediateThrowEvent" and props.get("escalate") and not props.get("escalate_task"):
+            props["escalate_task"] = _escalated_task(filename, process, el, incoming)
         metas[el_id] = TaskMeta(el_id, el.get("name") or el_id, kind, lane_of.get(el_id), props)
     return metas, lanes, process.get("name") or process_id
+
+
+def _check_timer(filename: str, timer: etree._Element) -> None:
+    """A timer needs exactly one time expression, which must pass the script sandbox; a constant must be a
+    valid ISO date or duration. Caught here, a typo fails the deploy instead of a case months later."""
+    event = timer.getparent()
+    where = event.get("id") if event is not None else timer.get("id")
+    found = [(kind, (child.text or "").strip()) for kind in TIMER_KINDS for child in timer.findall(f"bpmn:{kind}", NS)]
+    if len(found) != 1 or not found[0][1]:
+        raise ProcessDefinitionError(
+            filename, where, "timer needs exactly one timeDate, timeDuration or timeCycle expression"
+        )
+    kind, expression = found[0]
+    try:
+        tree = scripting.check_source(expression, "eval")
+    except (SyntaxError, scripting.ScriptNotAllowed) as exc:
+        raise ProcessDefinitionError(filename, where, f"timer expression {expression!r}: {exc}") from exc
+    body = tree.body  # type: ignore[attr-defined]
+    if isinstance(body, ast.Name) and _ISO_DURATION.match(body.id.upper()):
+        raise ProcessDefinitionError(
+            filename, where, f'timer expression {expression}: write a duration as a quoted string ("{body.id}")'
+        )
+    if isinstance(body, ast.Constant):
+        value = body.value
+        ok = isinstance(value, str) and (
+            (kind == "timeDuration" and bool(_ISO_DURATION.match(value.upper())))
+            or (kind == "timeDate" and _is_iso_datetime(value))
+            or kind == "timeCycle"
+        )
+        if not ok:
+            hint = " with its UTC offset (+08:00)" if kind == "timeDate" else ""
+            raise ProcessDefinitionError(
+                filename, where, f"timer {kind} {expression} is not a valid ISO 8601 value{hint}"
+            )
+
+
+def _is_iso_datetime(value: str) -> bool:
+    """With its UTC offset: without one the engine would read it in the server's time zone."""
+    try:
+        return datetime.fromisoformat(value).tzinfo is not None
+    except ValueError:
+        return False
+
+
+def _escalated_task(filename: str, process: etree._Element, event: etree._Element, incoming: dict[str, int]) -> str:
+    """An escalation event names no task: it escalates the task its boundary timer is attached to."""
+    for flow in process.findall(".//bpmn:sequenceFlow", NS):
+        if flow.get("targetRef") != event.get("id"):
+            continue
+        source = process.find(f".//bpmn:boundaryEvent[@id='{flow.get('sourceRef')}']", NS)
+        if source is not None and incoming.get(event.get("id")) == 1:
+            return source.get("attachedToRef")
+    raise ProcessDefinitionError(filename, event.get("id"), "escalation event must follow exactly one boundary event")

@@ -1,0 +1,99 @@
+"""What follows every engine step of a case, whoever caused it (a person completing a task, a timer firing):
+status moves, permits, letters, escalations, inbox rows, timeline events, the saved state and the next timer.
+
+One function, `advance`, used by opening a case, completing a task and firing timers, so the three can never
+disagree about what a milestone means. It only changes the session; the caller commits.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Any
+
+from app.accounts.models import User
+from app.cases import deadlines, routing
+from app.cases.lifecycle import EventKind, move, record
+from app.cases.models import Case, CaseStatus
+from app.core.clock import today, utcnow
+from app.inbox import service as inbox
+from app.processes import engine, specs
+
+
+def advance(
+    case: Case,
+    version: specs.VersionInfo,
+    workflow: Any,
+    reached: list[engine.Reached],
+    *,
+    actor: User | None,
+    access_code: str | None = None,
+) -> None:
+    """Everything that follows an engine step: milestones, permits, letters, inbox rows, saved state."""
+    from app.cases import outcomes  # letters and permits; imported here to keep this module's imports light
+
+    data = engine.workflow_data(workflow)
+    escalations = []
+    for step in reached:
+        props = step.properties
+        if step.fired_timer:
+            # A timer acts on its own: no person is the actor, whoever's step noticed it was due.
+            record(case, EventKind.TIMER_FIRED, actor=None, element=step.name, title=step.title, due=step.fired_timer)
+        if "status" in props:
+            move(case, CaseStatus(props["status"]), actor=actor, reason=step.title)
+        if props.get("permit") == "issue":
+            outcomes.issue_permit_for(case, data, actor=actor)
+        if "letter" in props:
+            outcomes.issue_letter_for(
+                case, props["letter"], data, lane=lane_of(version, step.name), actor=actor, access_code=access_code
+            )
+        if props.get("escalate"):
+            escalations.append(step)
+    bundle = specs.bundle_for(version)
+    ready = engine.ready_user_tasks(workflow, bundle)
+    inbox.sync_tasks(
+        case,
+        ready,
+        unit_for=lambda lane: routing.unit_for_lane(lane, case),
+        due_for=lambda t: due_at(t, data),
+        actor=actor,
+    )
+    if escalations:
+        from app.supervision import service as supervision
+
+        for step in escalations:
+            supervision.escalate(case, task_name=step.properties["escalate_task"], reason=step.properties["escalate"])
+    case.current_step = "、".join(t.title for t in ready) or None
+    case.workflow_state = engine.serialize(workflow)
+    case.serializer_version = engine.SERIALIZER_VERSION
+    timers = engine.pending_timers(workflow)
+    case.next_timer_at = timers[0].fire_at if timers else None
+    case.timer_failures = 0
+    if engine.is_completed(workflow) and case.closed_at is None:
+        case.closed_at = utcnow()
+        record(case, EventKind.CASE_CLOSED, actor=actor, outcome=str(case.status))
+
+
+def statutory_rule(bundle: engine.ProcessBundle) -> str | None:
+    for meta in bundle.tasks.values():
+        if meta.kind == "startEvent" and meta.properties.get("statutory"):
+            return meta.properties["statutory"]
+    return None
+
+
+def lane_of(version: specs.VersionInfo, element: str) -> str | None:
+    meta = specs.bundle_for(version).tasks.get(element)
+    return meta.lane if meta else None
+
+
+def due_at(task: engine.ReadyTask, data: dict) -> datetime | None:
+    """The inbox row's due time. The overdue boundary timers of the BPMN use the same rule (after_working_days),
+    counted from the same day, so a task turns overdue in the inbox when its escalation fires.
+
+    In UTC, like every stored time: SQLite keeps a datetime's wall-clock digits and drops the zone, so 23:59:59
+    China time would come back as 23:59:59 UTC — eight hours late, and a day late on the page."""
+    if task.properties.get("due_from") and data.get(task.properties["due_from"]):
+        return deadlines.end_of_day(date.fromisoformat(data[task.properties["due_from"]])).astimezone(UTC)
+    if task.properties.get("due"):
+        due, _provisional = deadlines.due_date(today(), task.properties["due"])
+        return deadlines.end_of_day(due).astimezone(UTC)
+    return None

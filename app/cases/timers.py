@@ -1,0 +1,185 @@
+"""Firing due BPMN timers: the scan, exactly once per timer, retries with backoff. See docs/timers.md.
+
+Each case with a pending timer carries `next_timer_at` (its earliest timer, kept by cases.steps.advance).
+`fire_due` claims one due case at a time with SELECT … FOR UPDATE SKIP LOCKED, fires its timers through the
+engine, runs the same `advance` as a person's step, and commits — one transaction per case:
+
+* exactly once: the fired timer is part of the workflow state saved in the transaction that fired it. The row
+  lock keeps any other worker (or a person completing a task) off the case meanwhile; SKIP LOCKED sends other
+  workers to other cases instead of waiting; after the commit the case is no longer due. On SQLite (one
+  writer) the claim is plain ordering, and the optimistic lock_version refuses a second save of the same state.
+* nothing lost: a worker killed mid-job never commits, so the case is still due for the next scan; a job that
+  fails is rolled back, recorded as a timer_failed event and retried with backoff; a timer due while no worker
+  ran fires at the first scan after (late, and the timeline shows when it was due).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+from datetime import UTC, datetime, timedelta
+
+from flask import Flask
+from sqlalchemy import select
+
+from app.cases import steps
+from app.cases.lifecycle import EventKind, record
+from app.cases.models import Case
+from app.core import jobs
+from app.core.clock import utcnow
+from app.extensions import db
+from app.processes import engine, specs
+
+log = logging.getLogger(__name__)
+
+RETRY_FIRST_SECONDS = 30
+RETRY_MAX_SECONDS = 3600  # a broken case is retried hourly for ever, never dropped
+
+
+class TimerNotFired(RuntimeError):
+    """The case was due but the engine fired nothing: treated as a failure so the scan cannot spin on it."""
+
+
+def fire_due(*, now: datetime | None = None, limit: int = 500) -> int:
+    """Fires the timers due before `now` (default: Anju's clock) in up to `limit` cases, each case committed on
+    its own. Returns the number of timers fired. Safe to run in any number of workers at once."""
+    now = (now or utcnow()).astimezone(UTC)
+    fired = 0
+    failed: set[int] = set()  # cases that failed in this call: not claimed again until their retry time
+    for _ in range(limit):
+        case = _claim_next(now, skip=failed)
+        if case is None:
+            db.session.rollback()  # end the (read-only) transaction of the empty claim
+            break
+        case_id = case.id
+        try:
+            fired += _fire(case, now)
+            db.session.commit()
+        except Exception as exc:  # one bad case must not stop the others; BaseException (a kill) is not caught
+            db.session.rollback()
+            failed.add(case_id)
+            log.exception("timers of case %s failed; retried later", case_id)
+            _record_failure(case_id, now, exc)
+    if fired:
+        log.info("fired %d timers", fired)
+    jobs.run_committed()  # inline mode: render the letters the fired timers issued (Celery mode: sent already)
+    return fired
+
+
+def _claim_next(now: datetime, *, skip: set[int]) -> Case | None:
+    # Strictly before `now`, as the engine fires only timers due before its now: a case due exactly at `now`
+    # would otherwise be claimed and found not yet due.
+    query = (
+        select(Case)
+        .where(Case.next_timer_at.is_not(None), Case.next_timer_at < now)
+        .order_by(Case.next_timer_at, Case.id)
+        .limit(1)
+        .with_for_update(skip_locked=True)  # PostgreSQL; SQLite ignores it (one writer at a time anyway)
+        .execution_options(populate_existing=True)
+    )
+    if skip:
+        query = query.where(Case.id.not_in(skip))
+    return db.session.scalar(query)
+
+
+def _fire(case: Case, now: datetime) -> int:
+    version = specs.version_info(case.process_version_id)
+    bundle = specs.bundle_for(version)
+    workflow = engine.deserialize(case.workflow_state, bundle)
+    with db.session.no_autoflush:  # one flush at the end: the step's inserts go out as one batch
+        reached = engine.fire_due_timers(workflow, bundle, now=now)
+        steps.advance(case, version, workflow, reached, actor=None)
+    if case.next_timer_at is not None and case.next_timer_at < now:
+        raise TimerNotFired(f"case {case.number}: a timer due at {case.next_timer_at.isoformat()} did not fire")
+    db.session.flush()
+    return sum(1 for step in reached if step.fired_timer)
+
+
+def _record_failure(case_id: int, now: datetime, exc: Exception) -> None:
+    """In its own transaction: push the case's next look back (doubling, up to an hour) and say why."""
+    try:
+        case = db.session.scalar(
+            select(Case).where(Case.id == case_id).with_for_update().execution_options(populate_existing=True)
+        )
+        if case is None:
+            return
+        case.timer_failures = (case.timer_failures or 0) + 1
+        delay = min(RETRY_FIRST_SECONDS * 2 ** (case.timer_failures - 1), RETRY_MAX_SECONDS)
+        case.next_timer_at = now + timedelta(seconds=delay)
+        record(
+            case,
+            EventKind.TIMER_FAILED,
+            actor=None,
+            error=f"{type(exc).__name__}: {exc}"[:500],
+            attempt=case.timer_failures,
+            retry_at=case.next_timer_at.isoformat(),
+        )
+        db.session.commit()
+    except Exception:  # the database itself may be the problem: the case stays due and the next scan retries
+        db.session.rollback()
+        log.exception("could not record the timer failure of case %s", case_id)
+
+
+# ---------------------------------------------------------------- the embedded scanner (no broker)
+
+
+class Scanner:
+    """A daemon thread in the web process that calls fire_due every `interval` seconds (the embedded default:
+    a fresh machine needs no broker). Several processes may each run one: the claim keeps them apart."""
+
+    def __init__(self, app: Flask, *, interval: float, limit: int = 200) -> None:
+        self.app, self.interval, self.limit = app, interval, limit
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._loop, name="anju-timer-scanner", daemon=True)
+
+    def start(self) -> Scanner:
+        self._thread.start()
+        return self
+
+    def stop(self, timeout: float = 10) -> None:
+        self._stop.set()
+        self._thread.join(timeout)
+
+    def scan_once(self) -> int:
+        with self.app.app_context():
+            try:
+                return fire_due(limit=self.limit)
+            except Exception:  # e.g. the database is unreachable: log, and try again next time
+                log.exception("timer scan failed")
+                return 0
+            finally:
+                db.session.remove()
+
+    def _loop(self) -> None:
+        # Wait first: a short-lived process that happens to create the app never scans.
+        while not self._stop.wait(self.interval):
+            while self.scan_once() and not self._stop.is_set():
+                pass  # something fired: more may be due, scan again at once
+
+
+def start_scanner_if_wanted(app: Flask) -> Scanner | None:
+    """Started by create_app when serving on the embedded default: not in tests, not with a broker (Celery beat
+    schedules the scan then), not in one-off CLI commands (`flask db upgrade`, `flask anju seed-demo`, which
+    moves the clock), not in the reloader's watcher process; ANJU_TIMER_THREAD=0 turns it off."""
+    config = app.config
+    if config.get("TESTING") or not config.get("TIMER_THREAD") or config.get("CELERY_BROKER_URL"):
+        return None
+    if not _serving_process():
+        return None
+    return Scanner(app, interval=float(config["TIMER_SCAN_SECONDS"])).start()
+
+
+def _serving_process() -> bool:
+    import click
+
+    ctx = click.get_current_context(silent=True)
+    if ctx is None:
+        return True  # a WSGI server (gunicorn, waitress) importing wsgi.py
+    if ctx.command.name != "run":
+        return False
+    from flask.helpers import get_debug_flag
+
+    reload = ctx.params.get("reload")
+    reload = get_debug_flag() if reload is None else reload
+    return not reload or os.environ.get("WERKZEUG_RUN_MAIN") == "true"
