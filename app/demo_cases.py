@@ -92,8 +92,12 @@ def step_days(rng: random.Random, days_ago: float) -> dict[str, float]:
     """When each step of a case happens, in days before now: gaps that vary like real ones (so step times have a
     spread for the statistics), squeezed to fit before now for recent cases. Not supplying the materials is
     recorded 11.5 days after the check, when the 10-day supplement deadline has passed."""
-    gaps = {"check": rng.uniform(0.05, 1.5), "supplied": rng.uniform(1, 6), "verify": rng.uniform(0.5, 6),
-            "decide": rng.uniform(0.3, 4)}
+    gaps = {
+        "check": rng.uniform(0.05, 1.5),
+        "supplied": rng.uniform(1, 6),
+        "verify": rng.uniform(0.5, 6),
+        "decide": rng.uniform(0.3, 4),
+    }
     scale = min(1.0, (days_ago - 0.05) / sum(gaps.values()))
     when, elapsed = {}, 0.0
     for name, gap in gaps.items():

@@ -1,4 +1,5 @@
 """Reads for case pages, task pages and case lists. Lists never load the engine; the case page loads it once."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -32,14 +33,17 @@ def case_list(user: User, *, q: str = "", status: str = "", page: int = 1) -> di
     query = visible_cases_query(user)
     if q:
         like = f"%{q.strip()}%"
-        query = query.where(or_(Case.number.ilike(like), Case.applicant_name.ilike(like),
-                                Case.applicant_id_number == q.strip()))
+        query = query.where(
+            or_(Case.number.ilike(like), Case.applicant_name.ilike(like), Case.applicant_id_number == q.strip())
+        )
     if status in {s.value for s in CaseStatus}:
         query = query.where(Case.status == status)
     total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
     rows = db.session.scalars(
-        query.options(joinedload(Case.community)).order_by(Case.opened_at.desc(), Case.id.desc())
-        .limit(PAGE_SIZE).offset((max(page, 1) - 1) * PAGE_SIZE)
+        query.options(joinedload(Case.community))
+        .order_by(Case.opened_at.desc(), Case.id.desc())
+        .limit(PAGE_SIZE)
+        .offset((max(page, 1) - 1) * PAGE_SIZE)
     ).all()
     return {"cases": rows, "total": total, "page": max(page, 1), "pages": max((total + PAGE_SIZE - 1) // PAGE_SIZE, 1)}
 
@@ -51,26 +55,39 @@ def case_page(user: User, case_id: int) -> dict[str, Any]:
     case = get_case_for(user, case_id)
     version = specs.version_info(case.process_version_id)
     events = db.session.scalars(
-        select(CaseEvent).where(CaseEvent.case_id == case.id)
-        .options(joinedload(CaseEvent.actor), joinedload(CaseEvent.unit)).order_by(CaseEvent.id)
+        select(CaseEvent)
+        .where(CaseEvent.case_id == case.id)
+        .options(joinedload(CaseEvent.actor), joinedload(CaseEvent.unit))
+        .order_by(CaseEvent.id)
     ).all()
     tasks = db.session.scalars(
-        select(HumanTask).where(HumanTask.case_id == case.id)
+        select(HumanTask)
+        .where(HumanTask.case_id == case.id)
         .options(joinedload(HumanTask.unit), joinedload(HumanTask.assignee), joinedload(HumanTask.completed_by))
         .order_by(HumanTask.id)
     ).all()
     open_tasks = [t for t in tasks if t.state == TaskState.OPEN]
     workflow = engine.deserialize(case.workflow_state, specs.bundle_for(version))
     diagram = render_diagram_svg(
-        specs.bpmn_xml(version), process_id=case.service, active={t.task_name for t in open_tasks},
-        done=engine.completed_element_ids(workflow), title=version.name,
+        specs.bpmn_xml(version),
+        process_id=case.service,
+        active={t.task_name for t in open_tasks},
+        done=engine.completed_element_ids(workflow),
+        title=version.name,
     )
     letters = db.session.scalars(select(Letter).where(Letter.case_id == case.id).order_by(Letter.id)).all()
     application_form = specs.form_for(version, specs.start_form_id(version))
     return {
-        "case": case, "version": version, "events": events, "tasks": tasks, "open_tasks": open_tasks,
-        "letters": letters, "diagram": diagram, "application_form": application_form,
-        "forms": version.sources["forms"], "community": db.session.get(OrgUnit, case.community_id),
+        "case": case,
+        "version": version,
+        "events": events,
+        "tasks": tasks,
+        "open_tasks": open_tasks,
+        "letters": letters,
+        "diagram": diagram,
+        "application_form": application_form,
+        "forms": version.sources["forms"],
+        "community": db.session.get(OrgUnit, case.community_id),
         "actionable": {t.id for t in open_tasks if inbox.may_act_on(user, t)},
         "department_clock": supervision_queries.department_clock(case.id),
     }
@@ -84,10 +101,22 @@ def task_page(user: User, task_id: int) -> dict[str, Any]:
     workflow = engine.deserialize(case.workflow_state, specs.bundle_for(version))
     context_data = engine.workflow_data(workflow)
     return {
-        "task": task, "case": case, "definition": definition,
+        "task": task,
+        "case": case,
+        "definition": definition,
         "application_form": specs.form_for(version, specs.start_form_id(version)),
-        "facts": {k: context_data.get(k) for k in ("age", "residence_months", "applicant_mode", "eligible",
-                                                   "eligibility_basis", "ineligible_reason", "issue_policy")},
+        "facts": {
+            k: context_data.get(k)
+            for k in (
+                "age",
+                "residence_months",
+                "applicant_mode",
+                "eligible",
+                "eligibility_basis",
+                "ineligible_reason",
+                "issue_policy",
+            )
+        },
         "previous": _previous_steps(case, version),
         "forms": version.sources["forms"],
         "defaults": {},
@@ -97,7 +126,12 @@ def task_page(user: User, task_id: int) -> dict[str, Any]:
 def _previous_steps(case: Case, version: specs.VersionInfo) -> list[tuple[str, dict, dict]]:
     """(title, form, data) of the steps already done, so the next person sees what was found before."""
     done = db.session.scalars(
-        select(HumanTask).where(HumanTask.case_id == case.id, HumanTask.state == TaskState.COMPLETED).order_by(HumanTask.id)
+        select(HumanTask)
+        .where(HumanTask.case_id == case.id, HumanTask.state == TaskState.COMPLETED)
+        .order_by(HumanTask.id)
     ).all()
-    return [(t.title, specs.form_for(version, t.form_id), case.data[t.task_name])
-            for t in done if t.form_id and t.task_name in case.data]
+    return [
+        (t.title, specs.form_for(version, t.form_id), case.data[t.task_name])
+        for t in done
+        if t.form_id and t.task_name in case.data
+    ]

@@ -1,4 +1,5 @@
 """Ready user tasks mirrored as plain rows, so inboxes and lists never load the engine."""
+
 from __future__ import annotations
 
 import enum

@@ -1,4 +1,5 @@
 """Inbox rows: mirroring ready engine tasks, claim, release, reassign. Services flush; the request commits."""
+
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
@@ -26,8 +27,14 @@ def _forget_loaded_rows(session: Session, *_args) -> None:
 event.listen(Session, "after_soft_rollback", _forget_loaded_rows)
 
 
-def sync_tasks(case: Case, ready: list[ReadyTask], *, unit_for: Callable[[str | None], int],
-               due_for: Callable[[ReadyTask], datetime | None], actor: User | None) -> list[HumanTask]:
+def sync_tasks(
+    case: Case,
+    ready: list[ReadyTask],
+    *,
+    unit_for: Callable[[str | None], int],
+    due_for: Callable[[ReadyTask], datetime | None],
+    actor: User | None,
+) -> list[HumanTask]:
     """Makes the open rows of `case` match the engine's ready user tasks exactly (created / cancelled)."""
     # The caller may have loaded the open rows already (under the case lock); else read them now.
     open_rows = db.session.info.get("open_tasks", {}).pop(case.id, None)
@@ -49,9 +56,16 @@ def sync_tasks(case: Case, ready: list[ReadyTask], *, unit_for: Callable[[str | 
         if task.id in known:
             continue
         row = HumanTask(
-            case_id=case.id, engine_task_id=task.id, task_name=task.name, title=task.title, service=case.service,
-            lane=task.lane or "window", unit_id=unit_for(task.lane), form_id=task.properties.get("form"),
-            due_at=due_for(task), priority=int(task.properties.get("priority", 0)),
+            case_id=case.id,
+            engine_task_id=task.id,
+            task_name=task.name,
+            title=task.title,
+            service=case.service,
+            lane=task.lane or "window",
+            unit_id=unit_for(task.lane),
+            form_id=task.properties.get("form"),
+            due_at=due_for(task),
+            priority=int(task.properties.get("priority", 0)),
         )
         db.session.add(row)
         created.append(row)
@@ -125,8 +139,14 @@ def assign_task(task: HumanTask, *, case: Case, to: User, actor: User | None, re
         return
     previous = task.assignee_id
     task.assignee_id, task.claimed_at = to.id, utcnow()
-    record(case, EventKind.TASK_REASSIGNED, actor=actor, unit_id=task.unit_id, task_name=task.task_name,
-           **{"from": previous, "to": to.id, "to_name": to.display_name, "reason": reason, **details})
+    record(
+        case,
+        EventKind.TASK_REASSIGNED,
+        actor=actor,
+        unit_id=task.unit_id,
+        task_name=task.task_name,
+        **{"from": previous, "to": to.id, "to_name": to.display_name, "reason": reason, **details},
+    )
 
 
 @dataclass
@@ -161,16 +181,27 @@ def reassign_tasks(*, task_ids: Iterable[int], to_user_id: int, actor: User, rea
     reason = (reason or "").strip()[:200]
     reach = accounts.visible_unit_ids(actor)
     chosen = db.session.get(User, to_user_id) if to_user_id else None
-    if chosen is None or not chosen.is_active or chosen.role == Role.ADMIN or (
-            reach is not None and chosen.unit_id not in reach):
+    if (
+        chosen is None
+        or not chosen.is_active
+        or chosen.role == Role.ADMIN
+        or (reach is not None and chosen.unit_id not in reach)
+    ):
         raise ValidationFailed({"to_user_id": [_("Choose a person in your units.")]})
     target, away = _present(chosen), None
     if target.id != chosen.id:
         away = chosen
     owners = select(HumanTask.case_id).where(HumanTask.id.in_(ids))
-    cases = {c.id: c for c in db.session.scalars(
-        select(Case).where(Case.id.in_(owners)).order_by(Case.id).with_for_update()
-        .execution_options(populate_existing=True))}
+    cases = {
+        c.id: c
+        for c in db.session.scalars(
+            select(Case)
+            .where(Case.id.in_(owners))
+            .order_by(Case.id)
+            .with_for_update()
+            .execution_options(populate_existing=True)
+        )
+    }
     tasks = db.session.scalars(
         select(HumanTask).where(HumanTask.id.in_(ids)).order_by(HumanTask.id).execution_options(populate_existing=True)
     ).all()
@@ -179,8 +210,17 @@ def reassign_tasks(*, task_ids: Iterable[int], to_user_id: int, actor: User, rea
     target_reach = accounts.visible_unit_ids(target)
     unfit = [t for t in tasks if target_reach is not None and t.unit_id not in target_reach]
     if unfit:
-        raise ValidationFailed({"to_user_id": [_("%(who)s cannot work on tasks of %(unit)s.", who=target.display_name,
-                                                 unit=unfit[0].unit.name(str(get_locale() or "zh")))]})
+        raise ValidationFailed(
+            {
+                "to_user_id": [
+                    _(
+                        "%(who)s cannot work on tasks of %(unit)s.",
+                        who=target.display_name,
+                        unit=unfit[0].unit.name(str(get_locale() or "zh")),
+                    )
+                ]
+            }
+        )
     result = ReassignResult(to=target, away=away)
     for task in tasks:
         if task.state != TaskState.OPEN:
@@ -189,13 +229,23 @@ def reassign_tasks(*, task_ids: Iterable[int], to_user_id: int, actor: User, rea
             result.unchanged.append(task)
         else:
             from_name = task.assignee.display_name if task.assignee else None
-            assign_task(task, case=cases[task.case_id], to=target, actor=actor, reason=reason, title=task.title,
-                        from_name=from_name,
-                        **({"instead_of": away.id, "instead_of_name": away.display_name} if away else {}))
+            assign_task(
+                task,
+                case=cases[task.case_id],
+                to=target,
+                actor=actor,
+                reason=reason,
+                title=task.title,
+                from_name=from_name,
+                **({"instead_of": away.id, "instead_of_name": away.display_name} if away else {}),
+            )
             result.moved.append(task)
-    accounts.record_audit(user=actor, action="tasks_reassigned",
-                          detail=f"{len(result.moved)} to {target.username} (tasks {[t.id for t in result.moved]}); "
-                                 f"skipped {[t.id for t in result.skipped]}; reason: {reason or '-'}")
+    accounts.record_audit(
+        user=actor,
+        action="tasks_reassigned",
+        detail=f"{len(result.moved)} to {target.username} (tasks {[t.id for t in result.moved]}); "
+        f"skipped {[t.id for t in result.skipped]}; reason: {reason or '-'}",
+    )
     db.session.flush()
     return result
 
@@ -207,8 +257,15 @@ def _present(user: User) -> User:
     from app.supervision.models import Delegation
 
     substitute_id = db.session.scalar(
-        select(Delegation.substitute_id).where(Delegation.user_id == user.id, Delegation.cancelled_at.is_(None),
-                                               Delegation.starts_on <= today(), Delegation.ends_on >= today())
-        .order_by(Delegation.id.desc()).limit(1))
+        select(Delegation.substitute_id)
+        .where(
+            Delegation.user_id == user.id,
+            Delegation.cancelled_at.is_(None),
+            Delegation.starts_on <= today(),
+            Delegation.ends_on >= today(),
+        )
+        .order_by(Delegation.id.desc())
+        .limit(1)
+    )
     substitute = db.session.get(User, substitute_id) if substitute_id else None
     return substitute if substitute is not None and substitute.is_active else user

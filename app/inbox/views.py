@@ -1,4 +1,5 @@
 """Task inbox: my tasks, my units' unclaimed tasks, claim, release, open and complete a task."""
+
 from __future__ import annotations
 
 from flask import Blueprint, flash, g, redirect, render_template, request, url_for
@@ -27,9 +28,16 @@ def index():
     view = view if view in ("mine", "unit") else "mine"
     filters = queries.InboxFilters.from_mapping(args)
     page = queries.inbox(current_user, view=view, filters=filters, page=request.args.get("page", 1, type=int))
-    return render_template("inbox/index.html", page=page, view=view, counts=queries.counts(current_user),
-                           filters=filters, saved=saved, choices=queries.filter_choices(current_user),
-                           saved_views=supervision_queries.saved_views_for(current_user))
+    return render_template(
+        "inbox/index.html",
+        page=page,
+        view=view,
+        counts=queries.counts(current_user),
+        filters=filters,
+        saved=saved,
+        choices=queries.filter_choices(current_user),
+        saved_views=supervision_queries.saved_views_for(current_user),
+    )
 
 
 def _saved_view(view_id: int | None):
@@ -42,8 +50,12 @@ def _saved_view(view_id: int | None):
 @roles_required(*WORKERS)
 def save_view():
     try:
-        saved = supervision.save_view(owner=current_user, name=request.form.get("name", ""),
-                                      filters=request.form.to_dict(), shared=request.form.get("shared") == "unit")
+        saved = supervision.save_view(
+            owner=current_user,
+            name=request.form.get("name", ""),
+            filters=request.form.to_dict(),
+            shared=request.form.get("shared") == "unit",
+        )
         db.session.commit()
     except ValidationFailed as exc:
         db.session.rollback()
@@ -112,5 +124,10 @@ def task(task_id: int):
 
     context = case_queries.task_page(current_user, task_id)
     status = 422 if errors else 200
-    return render_template("inbox/task.html", errors=errors, values=values or context["defaults"],
-                           options={"community_code": community_choices()}, **context), status
+    return render_template(
+        "inbox/task.html",
+        errors=errors,
+        values=values or context["defaults"],
+        options={"community_code": community_choices()},
+        **context,
+    ), status

@@ -77,6 +77,11 @@ def _root(width: float, height: float, title: str, desc: str) -> tuple[etree._El
     return svg, prefix
 
 
+def _text_width(text: str) -> float:
+    """Rough width at 12 px: CJK characters are square, Latin ones about half as wide."""
+    return sum(12.0 if ord(ch) > 0x2E80 else 7.0 for ch in text)
+
+
 def _legend(svg, series: Sequence[Series], x: float, y: float) -> None:
     if len(series) < 2:
         return
@@ -84,7 +89,7 @@ def _legend(svg, series: Sequence[Series], x: float, y: float) -> None:
         g = _el(svg, "g", transform=f"translate({_num(x)},{_num(y)})")
         _el(g, "rect", x=0, y=-10, width=12, height=12, fill=FILLS[i % len(FILLS)])
         _el(g, "text", item.name, x=18, y=0, fill=INK)
-        x += 30 + 13 * len(item.name)
+        x += 30 + _text_width(item.name)
 
 
 def _describe(labels: Sequence[str], series: Sequence[Series], fmt: Callable[[float], str]) -> str:
@@ -108,9 +113,10 @@ def column_chart(
     width, height = plot_left + plot_width + 12, plot_top + plot_height + 44
     svg, _prefix = _root(width, height, title, _describe(labels, series, fmt) or empty_text)
     top = nice_max(max((v for s in series for v in s.values), default=0))
-    for tick in range(5):
-        value = top * tick / 4
-        y = plot_top + plot_height - plot_height * tick / 4
+    intervals = 5 if top >= 5 else max(int(top), 1)  # 0, 2, 4 … 10 — never a tick between two whole numbers
+    for tick in range(intervals + 1):
+        value = top * tick / intervals
+        y = plot_top + plot_height - plot_height * tick / intervals
         _el(
             svg,
             "line",

@@ -1,4 +1,5 @@
 """Settings supervisors keep per service (escalation of overdue tasks); saved inbox views; out-of-office delegations."""
+
 from __future__ import annotations
 
 from datetime import date, datetime

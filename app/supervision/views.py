@@ -54,10 +54,15 @@ def save_settings():
 # -- the supervisor's desk: dashboard, drill-down and reassignment, workload, absences, statistics -------------------
 
 WORKERS = ("caseworker", "supervisor", "admin")
+
+
 @bp.app_context_processor
 def _supervision_labels():
-    return {"service_label": reports.service_label, "duration_text": reports.duration_text,
-            "bucket_label": reports.bucket_label}
+    return {
+        "service_label": reports.service_label,
+        "duration_text": reports.duration_text,
+        "bucket_label": reports.bucket_label,
+    }
 
 
 def _wants_csv() -> bool:
@@ -90,10 +95,16 @@ def tasks():
     filters = queries.TaskFilter.from_mapping(request.args)
     result = queries.task_list(current_user, filters, page=request.args.get("page", 1, type=int), export=_wants_csv())
     if _wants_csv():
-        return exports.csv_response(f"tasks-{filters.bucket or 'open'}",
-                                    *exports.task_table(result.tasks, g.locale, reports.service_label))
-    return render_template("supervision/tasks.html", result=result, filters=filters,
-                           people=queries.people_in_reach(current_user), labels=_filter_labels(filters))
+        return exports.csv_response(
+            f"tasks-{filters.bucket or 'open'}", *exports.task_table(result.tasks, g.locale, reports.service_label)
+        )
+    return render_template(
+        "supervision/tasks.html",
+        result=result,
+        filters=filters,
+        people=queries.people_in_reach(current_user),
+        labels=_filter_labels(filters),
+    )
 
 
 def _filter_labels(filters: queries.TaskFilter) -> list[str]:
@@ -117,9 +128,12 @@ def _filter_labels(filters: queries.TaskFilter) -> list[str]:
 def reassign():
     back = url_for("supervision.tasks", **queries.TaskFilter.from_mapping(request.form).args())
     try:
-        result = inbox_service.reassign_tasks(task_ids=request.form.getlist("task_ids", type=int),
-                                              to_user_id=request.form.get("to_user_id", type=int) or 0,
-                                              actor=current_user, reason=request.form.get("reason"))
+        result = inbox_service.reassign_tasks(
+            task_ids=request.form.getlist("task_ids", type=int),
+            to_user_id=request.form.get("to_user_id", type=int) or 0,
+            actor=current_user,
+            reason=request.form.get("reason"),
+        )
         db.session.commit()
     except ValidationFailed as exc:
         db.session.rollback()
@@ -128,14 +142,21 @@ def reassign():
     if result.moved:
         flash(_("%(n)s tasks reassigned to %(who)s.", n=len(result.moved), who=result.to.display_name), "success")
     if result.away:
-        flash(_("%(away)s is away: their substitute %(who)s received the tasks.", away=result.away.display_name,
-                who=result.to.display_name), "warning")
+        flash(
+            _(
+                "%(away)s is away: their substitute %(who)s received the tasks.",
+                away=result.away.display_name,
+                who=result.to.display_name,
+            ),
+            "warning",
+        )
     if result.skipped:
         numbers = "、".join(t.case.number for t in result.skipped)
         flash(_("Not reassigned, completed or withdrawn meanwhile: %(cases)s.", cases=numbers), "warning")
     if result.unchanged:
-        flash(_("%(n)s tasks were already held by %(who)s.", n=len(result.unchanged), who=result.to.display_name),
-              "info")
+        flash(
+            _("%(n)s tasks were already held by %(who)s.", n=len(result.unchanged), who=result.to.display_name), "info"
+        )
     return redirect(back)
 
 
@@ -145,13 +166,29 @@ def workload():
     _apply_delegations()
     data = queries.workload(current_user)
     if _wants_csv():
-        header = [_("Person"), _("Unit"), pgettext("task count", "Open"), _("Overdue"), _("Completed this week"),
-                  _("Away until")]
-        rows = [[r.person.display_name, r.person.unit.name(g.locale), r.open, r.overdue, r.completed_week,
-                 r.away.ends_on if r.away else None] for r in data["rows"]]
+        header = [
+            _("Person"),
+            _("Unit"),
+            pgettext("task count", "Open"),
+            _("Overdue"),
+            _("Completed this week"),
+            _("Away until"),
+        ]
+        rows = [
+            [
+                r.person.display_name,
+                r.person.unit.name(g.locale),
+                r.open,
+                r.overdue,
+                r.completed_week,
+                r.away.ends_on if r.away else None,
+            ]
+            for r in data["rows"]
+        ]
         return exports.csv_response("workload", header, rows)
-    return render_template("supervision/workload.html", **data,
-                           delegations=queries.delegations_for(current_user, today=today()))
+    return render_template(
+        "supervision/workload.html", **data, delegations=queries.delegations_for(current_user, today=today())
+    )
 
 
 @bp.route("/delegations", methods=["GET", "POST"])
@@ -163,8 +200,11 @@ def delegations():
             service.create_delegation(
                 user_id=request.form.get("user_id", type=int) or current_user.id,
                 substitute_id=request.form.get("substitute_id", type=int) or 0,
-                starts_on=_date_field("starts_on"), ends_on=_date_field("ends_on"),
-                reason=request.form.get("reason"), actor=current_user)
+                starts_on=_date_field("starts_on"),
+                ends_on=_date_field("ends_on"),
+                reason=request.form.get("reason"),
+                actor=current_user,
+            )
             db.session.commit()
             flash(_("The absence is recorded. Tasks move to the substitute when it starts."), "success")
             return redirect(url_for("supervision.delegations"))
@@ -174,9 +214,14 @@ def delegations():
     else:
         _apply_delegations()
     people = queries.people_in_reach(current_user)
-    return render_template("supervision/delegations.html", errors=errors, values=request.form, people=people,
-                           substitutes=[p for p in people if p.id != current_user.id],
-                           delegations=queries.delegations_for(current_user, today=today())), (422 if errors else 200)
+    return render_template(
+        "supervision/delegations.html",
+        errors=errors,
+        values=request.form,
+        people=people,
+        substitutes=[p for p in people if p.id != current_user.id or current_user.role != "caseworker"],
+        delegations=queries.delegations_for(current_user, today=today()),
+    ), (422 if errors else 200)
 
 
 def _date_field(name: str):
@@ -204,8 +249,15 @@ def statistics():
     chosen = request.args.get("service") if request.args.get("service") in services else (services or [None])[0]
     data = stats.page(current_user, service=chosen)
     if _wants_csv():
-        return exports.csv_response(f"statistics-{request.args.get('table', 'weeks')}",
-                                    *reports.table(data, request.args.get("table", "weeks"), g.locale))
-    return render_template("supervision/statistics.html", data=data, services=services, chosen=chosen,
-                           charts=reports.charts_for(data, g.locale),
-                           table=lambda name: reports.table(data, name, g.locale))
+        return exports.csv_response(
+            f"statistics-{request.args.get('table', 'weeks')}",
+            *reports.table(data, request.args.get("table", "weeks"), g.locale),
+        )
+    return render_template(
+        "supervision/statistics.html",
+        data=data,
+        services=services,
+        chosen=chosen,
+        charts=reports.charts_for(data, g.locale),
+        table=lambda name: reports.table(data, name, g.locale),
+    )

@@ -2,6 +2,7 @@
 
 The `world` fixture (tests/conftest.py) freezes the clock at Friday 2026-11-20 10:00 China time.
 """
+
 from __future__ import annotations
 
 import itertools
@@ -36,30 +37,71 @@ class Builder:
         self.world = world
         self.version_id = db.session.query(ProcessVersion.id).filter_by(process_id="residence_permit").scalar()
 
-    def case(self, community: str = "C0201", *, status: CaseStatus = CaseStatus.IN_REVIEW, opened: datetime = NOW,
-             due_on: date | None = None, closed: datetime | None = None, service: str = "residence_permit",
-             id_number: str = "341202199001011234") -> Case:
+    def case(
+        self,
+        community: str = "C0201",
+        *,
+        status: CaseStatus = CaseStatus.IN_REVIEW,
+        opened: datetime = NOW,
+        due_on: date | None = None,
+        closed: datetime | None = None,
+        service: str = "residence_permit",
+        id_number: str = "341202199001011234",
+    ) -> Case:
         n = next(_numbers)
-        case = Case(number=f"RP-330106-2026-{n:06d}", service=service, process_version_id=self.version_id,
-                    status=status, applicant_name="王芳", applicant_id_number=id_number, applicant_phone="13800000000",
-                    data={}, community_id=self.world.units[community].id, intake_unit_id=self.world.units["MSC"].id,
-                    access_code_hash="x", opened_at=opened, closed_at=closed, statutory_due_on=due_on,
-                    workflow_state="", serializer_version="test")
+        case = Case(
+            number=f"RP-330106-2026-{n:06d}",
+            service=service,
+            process_version_id=self.version_id,
+            status=status,
+            applicant_name="王芳",
+            applicant_id_number=id_number,
+            applicant_phone="13800000000",
+            data={},
+            community_id=self.world.units[community].id,
+            intake_unit_id=self.world.units["MSC"].id,
+            access_code_hash="x",
+            opened_at=opened,
+            closed_at=closed,
+            statutory_due_on=due_on,
+            workflow_state="",
+            serializer_version="test",
+        )
         db.session.add(case)
         db.session.flush()
         return case
 
-    def task(self, case: Case, name: str = "verify_residence", *, unit: str = "C0201", assignee: str | None = None,
-             created: datetime = NOW - timedelta(days=1), due: datetime | None = None,
-             completed: datetime | None = None, completed_by: str | None = None,
-             state: TaskState | None = None, priority: int = 0, title: str | None = None) -> HumanTask:
+    def task(
+        self,
+        case: Case,
+        name: str = "verify_residence",
+        *,
+        unit: str = "C0201",
+        assignee: str | None = None,
+        created: datetime = NOW - timedelta(days=1),
+        due: datetime | None = None,
+        completed: datetime | None = None,
+        completed_by: str | None = None,
+        state: TaskState | None = None,
+        priority: int = 0,
+        title: str | None = None,
+    ) -> HumanTask:
         users = self.world.users
         task = HumanTask(
-            case_id=case.id, engine_task_id=str(uuid.uuid4()), task_name=name, title=title or name,
-            service=case.service, lane="community", unit_id=self.world.units[unit].id,
-            state=state or (TaskState.COMPLETED if completed else TaskState.OPEN), priority=priority,
-            assignee_id=users[assignee].id if assignee else None, created_at=created, due_at=due,
-            completed_at=completed, completed_by_id=users[completed_by].id if completed_by else None,
+            case_id=case.id,
+            engine_task_id=str(uuid.uuid4()),
+            task_name=name,
+            title=title or name,
+            service=case.service,
+            lane="community",
+            unit_id=self.world.units[unit].id,
+            state=state or (TaskState.COMPLETED if completed else TaskState.OPEN),
+            priority=priority,
+            assignee_id=users[assignee].id if assignee else None,
+            created_at=created,
+            due_at=due,
+            completed_at=completed,
+            completed_by_id=users[completed_by].id if completed_by else None,
         )
         db.session.add(task)
         db.session.flush()

@@ -1,4 +1,5 @@
 """Dashboard counts on known data, grouped by department, person and service, and their drill-down lists."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -27,9 +28,14 @@ def tasks(build):
         "next3": build.task(fine, unit="C0201", assignee="community_c0201", due=end_of("2026-11-25")),
         "later": build.task(paused, "record_supplement", unit="C0202", due=end_of("2026-11-26")),
         "no_due": build.task(fine, "check_materials", unit="MSC"),
-        "done": build.task(fine, unit="C0201", due=end_of("2026-11-10"), created=local("2026-11-08"),
-                           completed=local("2026-11-09"),
-                           completed_by="community_c0201"),
+        "done": build.task(
+            fine,
+            unit="C0201",
+            due=end_of("2026-11-10"),
+            created=local("2026-11-08"),
+            completed=local("2026-11-09"),
+            completed_by="community_c0201",
+        ),
         "beishan": build.task(beishan, unit="C0101", due=end_of("2026-11-19")),
     }
     db.session.commit()
@@ -59,15 +65,18 @@ def test_paused_cases_are_not_at_risk(world, tasks):
     assert [t.id for t in at_risk] == [tasks["overdue_mine"].id]
 
 
-@pytest.mark.parametrize(("filters", "expected"), [
-    (TaskFilter(bucket="overdue"), {"overdue_mine", "overdue_police", "beishan"}),
-    (TaskFilter(bucket="today"), {"today"}),
-    (TaskFilter(bucket="next3"), {"next3"}),
-    (TaskFilter(bucket="overdue", person="none"), {"overdue_police", "beishan"}),
-    (TaskFilter(person="community_c0201"), {"overdue_mine", "next3"}),
-    (TaskFilter(unit_id="C0201"), {"overdue_mine", "today", "next3"}),
-    (TaskFilter(service="residence_permit", bucket="today"), {"today"}),
-])
+@pytest.mark.parametrize(
+    ("filters", "expected"),
+    [
+        (TaskFilter(bucket="overdue"), {"overdue_mine", "overdue_police", "beishan"}),
+        (TaskFilter(bucket="today"), {"today"}),
+        (TaskFilter(bucket="next3"), {"next3"}),
+        (TaskFilter(bucket="overdue", person="none"), {"overdue_police", "beishan"}),
+        (TaskFilter(person="community_c0201"), {"overdue_mine", "next3"}),
+        (TaskFilter(unit_id="C0201"), {"overdue_mine", "today", "next3"}),
+        (TaskFilter(service="residence_permit", bucket="today"), {"today"}),
+    ],
+)
 def test_drill_down_lists_match_the_counts(world, tasks, filters, expected):
     if filters.person and filters.person != "none":
         filters = TaskFilter(bucket=filters.bucket, person=str(world.users[filters.person].id))

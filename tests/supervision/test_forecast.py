@@ -1,4 +1,5 @@
 """The at-risk forecast: median step times and the usual order of steps, learnt from closed cases."""
+
 from __future__ import annotations
 
 from datetime import date, timedelta
@@ -22,8 +23,9 @@ def _closed_case(build, steps: list[tuple[str, float]], start: str = "2026-10-05
 
 def _history(build):
     _closed_case(build, [("check_materials", 20), ("verify_residence", 70), ("approve", 40)])
-    _closed_case(build, [("check_materials", 24), ("record_supplement", 100), ("verify_residence", 72),
-                         ("approve", 48)])
+    _closed_case(
+        build, [("check_materials", 24), ("record_supplement", 100), ("verify_residence", 72), ("approve", 48)]
+    )
     _closed_case(build, [("check_materials", 30), ("verify_residence", 80), ("approve", 50)])
 
 
@@ -38,8 +40,11 @@ def test_usual_successors_follow_the_most_common_path(world, build):
 def test_forecast_adds_the_medians_of_the_remaining_steps(world, build):
     _history(build)
     prediction = measures.forecast(utcnow())
-    assert prediction.path[("residence_permit", "check_materials")] == ["check_materials", "verify_residence",
-                                                                        "approve"]
+    assert prediction.path[("residence_permit", "check_materials")] == [
+        "check_materials",
+        "verify_residence",
+        "approve",
+    ]
     # medians: check 24, verify 72, approve 48
     assert prediction.remaining_hours[("residence_permit", "check_materials")] == 24 + 72 + 48
     assert prediction.remaining_hours[("residence_permit", "approve")] == 48

@@ -1,4 +1,5 @@
 """Reassigning one or many tasks: who may, to whom, the timeline, and tasks completed meanwhile."""
+
 from __future__ import annotations
 
 import pytest
@@ -28,14 +29,16 @@ def open_tasks(build):
 
 
 def _events(task: HumanTask) -> list[CaseEvent]:
-    return list(db.session.scalars(select(CaseEvent).where(CaseEvent.case_id == task.case_id,
-                                                           CaseEvent.kind == "task_reassigned")))
+    return list(
+        db.session.scalars(
+            select(CaseEvent).where(CaseEvent.case_id == task.case_id, CaseEvent.kind == "task_reassigned")
+        )
+    )
 
 
 def test_reassign_one_task_records_from_to_and_reason(world, open_tasks):
     lead, task = world.users["xixi_lead"], open_tasks["a"]
-    result = reassign_tasks(task_ids=[task.id], to_user_id=world.users["xixi_lead"].id, actor=lead,
-                            reason="同事病假")
+    result = reassign_tasks(task_ids=[task.id], to_user_id=world.users["xixi_lead"].id, actor=lead, reason="同事病假")
     db.session.commit()
     assert [t.id for t in result.moved] == [task.id] and not result.skipped
     assert db.session.get(HumanTask, task.id).assignee_id == lead.id
@@ -57,34 +60,57 @@ def test_reassign_many_at_once(world, open_tasks):
 
 def test_only_to_people_who_may_work_on_the_task(world, open_tasks):
     with pytest.raises(ValidationFailed) as refused:  # a community officer cannot take another community's task
-        reassign_tasks(task_ids=[open_tasks["b"].id], to_user_id=world.users["community_c0201"].id,
-                       actor=world.users["xixi_lead"], reason=None)
+        reassign_tasks(
+            task_ids=[open_tasks["b"].id],
+            to_user_id=world.users["community_c0201"].id,
+            actor=world.users["xixi_lead"],
+            reason=None,
+        )
     assert "to_user_id" in refused.value.errors
     with pytest.raises(ValidationFailed):  # someone outside the supervisor's units
-        reassign_tasks(task_ids=[open_tasks["a"].id], to_user_id=world.users["window1"].id,
-                       actor=world.users["xixi_lead"], reason=None)
+        reassign_tasks(
+            task_ids=[open_tasks["a"].id],
+            to_user_id=world.users["window1"].id,
+            actor=world.users["xixi_lead"],
+            reason=None,
+        )
     db.session.rollback()
     assert db.session.get(HumanTask, open_tasks["b"].id).assignee_id is None
 
 
 def test_a_supervisor_cannot_reassign_tasks_outside_their_units(world, open_tasks):
     with pytest.raises(NotFound):  # the police station is not under 西溪街道
-        reassign_tasks(task_ids=[open_tasks["a"].id, open_tasks["police"].id],
-                       to_user_id=world.users["xixi_lead"].id, actor=world.users["xixi_lead"], reason=None)
+        reassign_tasks(
+            task_ids=[open_tasks["a"].id, open_tasks["police"].id],
+            to_user_id=world.users["xixi_lead"].id,
+            actor=world.users["xixi_lead"],
+            reason=None,
+        )
     db.session.rollback()
     assert db.session.get(HumanTask, open_tasks["a"].id).assignee_id == world.users["community_c0201"].id
     with pytest.raises(PermissionDenied):
-        reassign_tasks(task_ids=[open_tasks["a"].id], to_user_id=world.users["community_c0201"].id,
-                       actor=world.users["community_c0202"], reason=None)
+        reassign_tasks(
+            task_ids=[open_tasks["a"].id],
+            to_user_id=world.users["community_c0201"].id,
+            actor=world.users["community_c0202"],
+            reason=None,
+        )
 
 
 def test_a_task_completed_meanwhile_is_skipped_not_overwritten(world, open_tasks, build):
     done = open_tasks["a"]
-    db.session.execute(HumanTask.__table__.update().where(HumanTask.id == done.id)
-                       .values(state=TaskState.COMPLETED.name, completed_by_id=world.users["community_c0201"].id))
+    db.session.execute(
+        HumanTask.__table__.update()
+        .where(HumanTask.id == done.id)
+        .values(state=TaskState.COMPLETED.name, completed_by_id=world.users["community_c0201"].id)
+    )
     db.session.commit()  # another request completed it after the supervisor loaded the list
-    result = reassign_tasks(task_ids=[done.id, open_tasks["b"].id], to_user_id=world.users["xixi_lead"].id,
-                            actor=world.users["xixi_lead"], reason=None)
+    result = reassign_tasks(
+        task_ids=[done.id, open_tasks["b"].id],
+        to_user_id=world.users["xixi_lead"].id,
+        actor=world.users["xixi_lead"],
+        reason=None,
+    )
     assert [t.id for t in result.skipped] == [done.id] and [t.id for t in result.moved] == [open_tasks["b"].id]
     assert db.session.get(HumanTask, done.id).assignee_id == world.users["community_c0201"].id
     assert _events(done) == []
@@ -94,21 +120,36 @@ def test_reassign_over_http(client, world, open_tasks):
     login(client, "xixi_lead")
     page = client.get("/supervision/tasks?bucket=overdue").get_data(as_text=True)
     assert f'value="{open_tasks["a"].id}"' in page and f'value="{open_tasks["police"].id}"' not in page
-    response = client.post("/supervision/tasks/reassign", data={
-        "csrf_token": csrf_from(page), "task_ids": [open_tasks["a"].id, open_tasks["b"].id],
-        "to_user_id": world.users["xixi_lead"].id, "reason": "集中督办", "bucket": "overdue"})
+    response = client.post(
+        "/supervision/tasks/reassign",
+        data={
+            "csrf_token": csrf_from(page),
+            "task_ids": [open_tasks["a"].id, open_tasks["b"].id],
+            "to_user_id": world.users["xixi_lead"].id,
+            "reason": "集中督办",
+            "bucket": "overdue",
+        },
+    )
     assert response.status_code == 302 and response.location.endswith("/supervision/tasks?bucket=overdue")
     db.session.expire_all()
     assert db.session.get(HumanTask, open_tasks["b"].id).assignee_id == world.users["xixi_lead"].id
     # outside their units: refused whole, nothing changed
-    refused = client.post("/supervision/tasks/reassign", data={
-        "csrf_token": csrf_from(page), "task_ids": [open_tasks["police"].id], "to_user_id": world.users["xixi_lead"].id})
+    refused = client.post(
+        "/supervision/tasks/reassign",
+        data={
+            "csrf_token": csrf_from(page),
+            "task_ids": [open_tasks["police"].id],
+            "to_user_id": world.users["xixi_lead"].id,
+        },
+    )
     assert refused.status_code == 404
 
 
 def test_caseworkers_cannot_reassign(client, world, open_tasks):
     login(client, "community_c0201")
     token = csrf_from(client.get("/inbox/").get_data(as_text=True))
-    response = client.post("/supervision/tasks/reassign", data={
-        "csrf_token": token, "task_ids": [open_tasks["a"].id], "to_user_id": world.users["community_c0201"].id})
+    response = client.post(
+        "/supervision/tasks/reassign",
+        data={"csrf_token": token, "task_ids": [open_tasks["a"].id], "to_user_id": world.users["community_c0201"].id},
+    )
     assert response.status_code == 403

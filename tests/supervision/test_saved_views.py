@@ -1,4 +1,5 @@
 """Inbox filters (service, step, due state, priority, jurisdiction, order) and saved views, personal or shared."""
+
 from __future__ import annotations
 
 import pytest
@@ -31,19 +32,22 @@ def _names(pool, page) -> list[str]:
     return [ids[t.id] for t in page.tasks]
 
 
-@pytest.mark.parametrize(("filters", "expected"), [
-    ({}, ["today", "overdue", "other_unit", "next3", "none"]),  # urgency: priority first, then due date
-    ({"sort": "due"}, ["overdue", "other_unit", "today", "next3", "none"]),
-    ({"due": "overdue"}, ["overdue", "other_unit"]),
-    ({"due": "today"}, ["today"]),
-    ({"due": "next3"}, ["next3"]),
-    ({"due": "none"}, ["none"]),
-    ({"priority": "raised"}, ["today"]),
-    ({"step": "record_supplement"}, ["next3"]),
-    ({"unit_id": "C0202"}, ["other_unit"]),
-    ({"service": "legal_aid"}, []),
-    ({"due": "bogus", "sort": "bogus"}, ["today", "overdue", "other_unit", "next3", "none"]),  # ignored
-])
+@pytest.mark.parametrize(
+    ("filters", "expected"),
+    [
+        ({}, ["today", "overdue", "other_unit", "next3", "none"]),  # urgency: priority first, then due date
+        ({"sort": "due"}, ["overdue", "other_unit", "today", "next3", "none"]),
+        ({"due": "overdue"}, ["overdue", "other_unit"]),
+        ({"due": "today"}, ["today"]),
+        ({"due": "next3"}, ["next3"]),
+        ({"due": "none"}, ["none"]),
+        ({"priority": "raised"}, ["today"]),
+        ({"step": "record_supplement"}, ["next3"]),
+        ({"unit_id": "C0202"}, ["other_unit"]),
+        ({"service": "legal_aid"}, []),
+        ({"due": "bogus", "sort": "bogus"}, ["today", "overdue", "other_unit", "next3", "none"]),  # ignored
+    ],
+)
 def test_inbox_filters(world, pool, filters, expected):
     if "unit_id" in filters:
         filters = {**filters, "unit_id": str(world.units[filters["unit_id"]].id)}
@@ -78,8 +82,10 @@ def test_saving_and_using_a_view_in_the_inbox(client, world, pool):
     login(client, "xixi_lead")
     page = client.get("/inbox/?view=unit&due=overdue").get_data(as_text=True)
     assert page.count('class="nowrap" href="/cases/') == 2
-    response = client.post("/inbox/views", data={"csrf_token": csrf_from(page), "name": "超期待认领", "view": "unit",
-                                                 "due": "overdue", "shared": "unit"})
+    response = client.post(
+        "/inbox/views",
+        data={"csrf_token": csrf_from(page), "name": "超期待认领", "view": "unit", "due": "overdue", "shared": "unit"},
+    )
     assert response.status_code == 302 and "saved=" in response.location
     page = client.get(response.location).get_data(as_text=True)
     assert "超期待认领" in page and page.count('class="nowrap" href="/cases/') == 2

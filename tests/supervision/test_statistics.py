@@ -1,4 +1,5 @@
 """Statistics on known data: percentiles, on-time rate, weekly counts, the per-department clock; SVG and CSV."""
+
 from __future__ import annotations
 
 import re
@@ -21,14 +22,33 @@ def history(build):
     case = build.case(status=CaseStatus.APPROVED, opened=local("2026-11-02"), closed=local("2026-11-18"))
     start = local("2026-11-03")
     for hours in (10, 1, 4, 3, 2):  # verify_residence: median 3, p90 4 + 0.6 × (10 − 4) = 7.6
-        build.task(case, "verify_residence", created=start, completed=start + timedelta(hours=hours),
-                   completed_by="community_c0201")
+        build.task(
+            case,
+            "verify_residence",
+            created=start,
+            completed=start + timedelta(hours=hours),
+            completed_by="community_c0201",
+        )
     # police station: 2 of 3 on time; community: 1 of 1 (tasks above had no due date)
     for day, done in (("2026-11-10", "2026-11-10"), ("2026-11-11", "2026-11-09"), ("2026-11-12", "2026-11-13")):
-        build.task(case, "approve", unit="P02", created=local("2026-11-05"), due=end_of(day), completed=local(done),
-                   completed_by="police_p02")
-    build.task(case, "check_materials", unit="C0201", created=local("2026-11-05"), due=end_of("2026-11-06"),
-               completed=local("2026-11-06"), completed_by="community_c0201")
+        build.task(
+            case,
+            "approve",
+            unit="P02",
+            created=local("2026-11-05"),
+            due=end_of(day),
+            completed=local(done),
+            completed_by="police_p02",
+        )
+    build.task(
+        case,
+        "check_materials",
+        unit="C0201",
+        created=local("2026-11-05"),
+        due=end_of("2026-11-06"),
+        completed=local("2026-11-06"),
+        completed_by="community_c0201",
+    )
     build.case(opened=local("2026-11-17"))
     build.case(opened=local("2026-11-10"))
     db.session.commit()
@@ -54,17 +74,23 @@ def test_percentiles_equal_postgresql_percentile_cont(world, history):
     duration = measures.hours_between(HumanTask.created_at, HumanTask.completed_at)
     for fraction in (0.5, 0.9, 0.25):
         expected = db.session.scalar(
-            select(func.percentile_cont(fraction).within_group(duration)).where(HumanTask.task_name == "approve"))
+            select(func.percentile_cont(fraction).within_group(duration)).where(HumanTask.task_name == "approve")
+        )
         num, den = round(fraction * 100), 100
-        ours = db.session.execute(measures.percentiles(duration, [HumanTask.task_name],
-                                                       [HumanTask.task_name == "approve"], fractions=((num, den),)))
+        ours = db.session.execute(
+            measures.percentiles(
+                duration, [HumanTask.task_name], [HumanTask.task_name == "approve"], fractions=((num, den),)
+            )
+        )
         assert ours.one()[2] == pytest.approx(expected)
     assert db.session.execute(text("SELECT 1")).scalar() == 1
 
 
 def test_on_time_rate_per_department(world, history):
-    rates = {r.unit.code: (r.completed, r.on_time) for r in
-             statistics.on_time(world.users["district_lead"], since=period_start(NOW))}
+    rates = {
+        r.unit.code: (r.completed, r.on_time)
+        for r in statistics.on_time(world.users["district_lead"], since=period_start(NOW))
+    }
     assert rates == {"C0201": (1, 1), "P02": (3, 2)}
     police = statistics.on_time(world.users["police_lead"], since=period_start(NOW))
     assert [(r.unit.code, round(r.rate, 3)) for r in police] == [("P02", 0.667)]
@@ -78,18 +104,38 @@ def test_cases_opened_and_closed_per_week(world, history):
 
 def test_department_clock_of_a_case_and_its_average(world, build):
     case = build.case(opened=local("2026-11-18"))
-    build.task(case, "check_materials", unit="MSC", created=local("2026-11-18", 9), completed=local("2026-11-18", 11),
-               completed_by="window1")
-    build.task(case, "verify_residence", unit="C0201", created=local("2026-11-18", 11),
-               completed=local("2026-11-19", 11), completed_by="community_c0201")
+    build.task(
+        case,
+        "check_materials",
+        unit="MSC",
+        created=local("2026-11-18", 9),
+        completed=local("2026-11-18", 11),
+        completed_by="window1",
+    )
+    build.task(
+        case,
+        "verify_residence",
+        unit="C0201",
+        created=local("2026-11-18", 11),
+        completed=local("2026-11-19", 11),
+        completed_by="community_c0201",
+    )
     build.task(case, "approve", unit="P02", created=local("2026-11-20", 5))
     clock = {row.unit.code: (round(row.hours, 2), row.still_there) for row in queries.department_clock(case.id)}
     assert clock == {"MSC": (2.0, False), "C0201": (24.0, False), "P02": (5.0, True)}
     other = build.case(opened=local("2026-11-19"))
-    build.task(other, "verify_residence", unit="C0201", created=local("2026-11-19"), completed=local("2026-11-19", 22),
-               completed_by="community_c0201")
-    averages = {(r.service, r.unit.code): (r.cases, round(r.average_hours, 2)) for r in
-                statistics.department_clock_averages(world.users["district_lead"], since=period_start(NOW))}
+    build.task(
+        other,
+        "verify_residence",
+        unit="C0201",
+        created=local("2026-11-19"),
+        completed=local("2026-11-19", 22),
+        completed_by="community_c0201",
+    )
+    averages = {
+        (r.service, r.unit.code): (r.cases, round(r.average_hours, 2))
+        for r in statistics.department_clock_averages(world.users["district_lead"], since=period_start(NOW))
+    }
     assert averages[("residence_permit", "C0201")] == (2, 18.0)
     assert averages[("residence_permit", "MSC")] == (1, 2.0)
 
@@ -103,13 +149,21 @@ def _parse_svg(svg: str):
 
 
 def test_charts_are_well_formed_accessible_svg():
-    svg = charts.column_chart(title="Cases <per> week & more", labels=["11-09", "11-16"],
-                              series=[charts.Series("Opened", [3, 5]), charts.Series("Closed", [0, 2])])
+    svg = charts.column_chart(
+        title="Cases <per> week & more",
+        labels=["11-09", "11-16"],
+        series=[charts.Series("Opened", [3, 5]), charts.Series("Closed", [0, 2])],
+    )
     root = _parse_svg(svg)
     assert len(root.findall(".//{http://www.w3.org/2000/svg}rect")) == 1 + 4 + 2  # paper, bars, legend keys
     assert "11-16: Opened 5, Closed 2" in root.find("{http://www.w3.org/2000/svg}desc").text
-    _parse_svg(charts.bar_chart(title="Time per step", labels=["材料审查", "社区入户核查"],
-                                series=[charts.Series("Median", [1.5, 30.0]), charts.Series("p90", [4, 80])]))
+    _parse_svg(
+        charts.bar_chart(
+            title="Time per step",
+            labels=["材料审查", "社区入户核查"],
+            series=[charts.Series("Median", [1.5, 30.0]), charts.Series("p90", [4, 80])],
+        )
+    )
     _parse_svg(charts.bar_chart(title="Empty", labels=[], series=[charts.Series("x", [])], empty_text="none"))
     assert charts.nice_max(0) == 1 and charts.nice_max(7) == 10 and charts.nice_max(130) == 200
 
