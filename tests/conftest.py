@@ -2,6 +2,7 @@
 
 TEST_DATABASE_URL selects the database (default: in-memory SQLite). The suite runs twice in CI: once each.
 """
+
 from __future__ import annotations
 
 import os
@@ -129,5 +130,11 @@ def login(client, username: str, password: str | None = None):
     from app.demo import DEMO_PASSWORD
 
     page = client.get("/login")
-    return client.post("/login", data={"username": username, "password": password or DEMO_PASSWORD,
-                                       "csrf_token": csrf_from(page.get_data(as_text=True))})
+    return client.post(
+        "/login",
+        data={
+            "username": username,
+            "password": password or DEMO_PASSWORD,
+            "csrf_token": csrf_from(page.get_data(as_text=True)),
+        },
+    )

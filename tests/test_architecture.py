@@ -1,4 +1,5 @@
 """Import contracts: only processes.engine imports SpiffWorkflow; core imports no domain."""
+
 from __future__ import annotations
 
 import ast
@@ -19,8 +20,11 @@ def _imports(path: Path) -> set[str]:
 
 
 def test_only_the_engine_imports_spiffworkflow():
-    offenders = [str(p.relative_to(APP)) for p in APP.rglob("*.py")
-                 if any(n.split(".")[0] == "SpiffWorkflow" for n in _imports(p)) and p != APP / "processes" / "engine.py"]
+    offenders = [
+        str(p.relative_to(APP))
+        for p in APP.rglob("*.py")
+        if any(n.split(".")[0] == "SpiffWorkflow" for n in _imports(p)) and p != APP / "processes" / "engine.py"
+    ]
     assert offenders == []
 
 

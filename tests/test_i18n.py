@@ -92,9 +92,7 @@ def test_catalogue_is_clean_chinese_with_no_fuzzy_or_empty_entry():
     bad = [m.id for m in catalog if m.id and (m.fuzzy or not all(_strings(m)))]
     assert not bad
     assert not catalog.obsolete
-    untranslated_latin = [
-        m.id for m in catalog if m.id and not re.search(r"[\u4e00-\u9fff]", "".join(_strings(m)))
-    ]
+    untranslated_latin = [m.id for m in catalog if m.id and not re.search(r"[\u4e00-\u9fff]", "".join(_strings(m)))]
     assert not untranslated_latin  # every msgstr is Chinese, not the English copied over
 
 
@@ -142,9 +140,7 @@ def test_missing_or_stale_mo_is_compiled_at_start_up(tmp_path):
     assert _mo_says(mo, "Inbox") == "待办事项"
     assert i18n.compile_translations(app) == []  # up to date: left alone
 
-    po.write_text(
-        po.read_text(encoding="utf-8").replace('msgstr "待办事项"', 'msgstr "待办"'), encoding="utf-8"
-    )
+    po.write_text(po.read_text(encoding="utf-8").replace('msgstr "待办事项"', 'msgstr "待办"'), encoding="utf-8")
     os.utime(po, (mo.stat().st_mtime + 10, mo.stat().st_mtime + 10))
     assert i18n.compile_translations(app) == [mo]  # stale
     assert _mo_says(mo, "Inbox") == "待办"
@@ -170,13 +166,9 @@ def test_anonymous_login_page_is_chinese_by_default_and_english_on_request(clien
 def test_inbox_is_chinese_then_english_after_the_user_switches_and_the_choice_is_remembered(client, world):
     login(client, "window1")
     page = client.get("/inbox/").get_data(as_text=True)
-    assert (
-        "<h1>待办事项</h1>" in page and "我的任务" in page and "本单位待认领" in page and "退出登录" in page
-    )
+    assert "<h1>待办事项</h1>" in page and "我的任务" in page and "本单位待认领" in page and "退出登录" in page
 
-    response = client.post(
-        "/language", data={"locale": "en", "next": "/inbox/", "csrf_token": csrf_from(page)}
-    )
+    response = client.post("/language", data={"locale": "en", "next": "/inbox/", "csrf_token": csrf_from(page)})
     assert response.status_code == 302
     page = client.get("/inbox/").get_data(as_text=True)
     assert "<h1>Inbox</h1>" in page and "My tasks" in page and "Unclaimed in my units" in page
@@ -187,9 +179,7 @@ def test_inbox_is_chinese_then_english_after_the_user_switches_and_the_choice_is
     assert "<h1>Inbox</h1>" in client.get("/inbox/").get_data(as_text=True)
 
 
-@pytest.mark.parametrize(
-    ("accept", "expected"), [(None, "页面不存在。"), ("en", "This page does not exist.")]
-)
+@pytest.mark.parametrize(("accept", "expected"), [(None, "页面不存在。"), ("en", "This page does not exist.")])
 def test_error_pages_are_translated(client, accept, expected):
     headers = {"Accept-Language": accept} if accept else {}
     response = client.get("/no-such-page", headers=headers)

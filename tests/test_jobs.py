@@ -1,4 +1,5 @@
 """After-commit jobs: run inline after the commit on the embedded default, never after a rollback."""
+
 from __future__ import annotations
 
 from sqlalchemy import select

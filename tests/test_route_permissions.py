@@ -1,4 +1,5 @@
 """Every route × every role: no route is unguarded, and each refuses the roles it does not name."""
+
 from __future__ import annotations
 
 import re
@@ -21,9 +22,13 @@ def _endpoints(app):
 
 
 def test_every_route_is_either_public_or_names_its_roles(app):
-    unguarded = [rule.rule for rule, view in _endpoints(app)
-                 if not getattr(view, "is_public", False) and not getattr(view, "allowed_roles", None)
-                 and rule.endpoint not in ("healthz", "accounts.logout")]
+    unguarded = [
+        rule.rule
+        for rule, view in _endpoints(app)
+        if not getattr(view, "is_public", False)
+        and not getattr(view, "allowed_roles", None)
+        and rule.endpoint not in ("healthz", "accounts.logout")
+    ]
     assert unguarded == []
 
 
@@ -37,8 +42,11 @@ def test_each_route_refuses_roles_it_does_not_allow(app, world, role):
     if role:
         assert login(client, ROLES[role]).status_code == 302
     # A valid CSRF token, so POSTs reach the role check instead of stopping at CSRF protection.
-    token = csrf_from(client.get("/login" if role is None else "/inbox/").get_data(as_text=True)) if role != "admin" \
+    token = (
+        csrf_from(client.get("/login" if role is None else "/inbox/").get_data(as_text=True))
+        if role != "admin"
         else csrf_from(client.get("/calendar/").get_data(as_text=True))
+    )
     checked = 0
     for rule, view in _endpoints(app):
         allowed = getattr(view, "allowed_roles", None)

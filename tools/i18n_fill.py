@@ -1,7 +1,8 @@
 """Fill zh translations from a JSON object {msgid: msgstr} and clear their fuzzy flags.
 
-    .venv/bin/python tools/i18n_fill.py translations.json && bash tools/i18n.sh
+.venv/bin/python tools/i18n_fill.py translations.json && bash tools/i18n.sh
 """
+
 import json
 import sys
 from pathlib import Path

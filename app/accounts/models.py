@@ -1,4 +1,5 @@
 """Organisation (district → street → community, plus bureaus and stations) and the people who work in it."""
+
 from __future__ import annotations
 
 import enum

@@ -1,10 +1,11 @@
 """Log-in, passwords and who-may-see-what (jurisdiction)."""
+
 from __future__ import annotations
 
 from sqlalchemy import select
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from app.accounts.models import AuditEntry, OrgUnit, Role, User, UnitKind, station_communities
+from app.accounts.models import AuditEntry, OrgUnit, Role, UnitKind, User, station_communities
 from app.core.clock import utcnow
 from app.extensions import db
 

@@ -1,4 +1,5 @@
 """Log in, log out, language choice."""
+
 from __future__ import annotations
 
 from urllib.parse import urlsplit
@@ -42,7 +43,9 @@ def login():
     username = ""
     if request.method == "POST":
         username = request.form.get("username", "")
-        user = service.authenticate(username=username, password=request.form.get("password", ""), ip=request.remote_addr)
+        user = service.authenticate(
+            username=username, password=request.form.get("password", ""), ip=request.remote_addr
+        )
         db.session.commit()
         if user is not None:
             session.clear()

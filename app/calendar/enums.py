@@ -10,9 +10,7 @@ from flask_babel import lazy_gettext
 class DayReason(enum.StrEnum):
     WEEKDAY = "weekday"  # Monday–Friday, ordinary working day
     WEEKEND = "weekend"  # Saturday/Sunday rest (国务院关于职工工作时间的规定 Art. 7)
-    STATUTORY_HOLIDAY = (
-        "statutory_holiday"  # one of the 13 days of 全国年节及纪念日放假办法 Art. 2 (or a declared day)
-    )
+    STATUTORY_HOLIDAY = "statutory_holiday"  # one of the 13 days of 全国年节及纪念日放假办法 Art. 2 (or a declared day)
     SUBSTITUTE_DAY_OFF = "substitute_day_off"  # a weekday made a rest day: 补假 (Art. 6) or 调休 (Art. 7)
     MAKEUP_WORKDAY = "makeup_workday"  # a Saturday/Sunday made a working day (调休上班)
 

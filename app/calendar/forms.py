@@ -90,9 +90,7 @@ def parse_day_lines(text: str, *, year: int) -> list[DaySpec]:
             continue
         problem, spec = _parse_line(line, year)
         if spec is not None and spec.day in first_line:
-            problem = _(
-                "%(day)s is already on line %(other)d.", day=spec.day.isoformat(), other=first_line[spec.day]
-            )
+            problem = _("%(day)s is already on line %(other)d.", day=spec.day.isoformat(), other=first_line[spec.day])
         if problem:
             errors.append(_("Line %(number)d: %(problem)s", number=number, problem=problem))
         elif spec is not None:
@@ -133,9 +131,7 @@ def _parse_line(line: str, year: int) -> tuple[str | None, DaySpec | None]:
     reason = _REASONS.get(fields[2].lower())
     if reason is None:
         allowed = ", ".join(r.value for r in DayReason)
-        return _(
-            "“%(value)s” is not a reason (use one of: %(allowed)s).", value=fields[2][:30], allowed=allowed
-        ), None
+        return _("“%(value)s” is not a reason (use one of: %(allowed)s).", value=fields[2][:30], allowed=allowed), None
     name = fields[3].strip() if len(fields) == 4 and fields[3].strip() else None
     spec = DaySpec(day, working, reason, name)
     return day_problem(spec, year=year), spec

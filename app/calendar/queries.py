@@ -109,9 +109,7 @@ def years_needing_attention(
     years = set(range(today.year, until.year + 1)) | set(reached_years)
     official = set(
         db.session.scalars(
-            select(CalendarYear.year).where(
-                CalendarYear.year.in_(years), CalendarYear.status == YearStatus.OFFICIAL
-            )
+            select(CalendarYear.year).where(CalendarYear.year.in_(years), CalendarYear.status == YearStatus.OFFICIAL)
         )
     )
     return sorted(years - official)
@@ -148,9 +146,7 @@ def _summary(row: CalendarYear, loaded_by: str | None) -> YearSummary:
     loaded_at = row.loaded_at
     if loaded_at.tzinfo is None:  # SQLite hands back naive UTC
         loaded_at = loaded_at.replace(tzinfo=UTC)
-    return YearSummary(
-        row.year, row.status, row.source_notice, loaded_at.astimezone(clock.CHINA_TZ), loaded_by
-    )
+    return YearSummary(row.year, row.status, row.source_notice, loaded_at.astimezone(clock.CHINA_TZ), loaded_by)
 
 
 @dataclass(frozen=True)

@@ -132,9 +132,7 @@ def correct_day(
 
     A year with no data is first seeded (chinesecalendar or provisional), so the rest of it stays sensible.
     """
-    spec = _as_spec(
-        {"date": day, "is_workday": is_workday, "reason": reason, "holiday_name_zh": holiday_name_zh}
-    )
+    spec = _as_spec({"date": day, "is_workday": is_workday, "reason": reason, "holiday_name_zh": holiday_name_zh})
     errors: dict[str, list[str]] = {}
     problem = day_problem(spec)
     if problem:
@@ -158,9 +156,7 @@ def correct_day(
     year_row.data_version = uuid.uuid4().hex
     was = f"{'work' if before[0] else 'rest'} {before[1]} {before[2] or ''}".strip() if before else "-"
     now = f"{'work' if spec.is_workday else 'rest'} {spec.reason.value} {spec.holiday_name_zh or ''}".strip()
-    record_audit(
-        user=_user(actor_id), action="calendar_correct_day", detail=f"{day}: {was} → {now}; note: {note}"
-    )
+    record_audit(user=_user(actor_id), action="calendar_correct_day", detail=f"{day}: {was} → {now}; note: {note}")
     db.session.flush()
     invalidate_cache(day.year)
     return {day} if before is None or before[0] != spec.is_workday else set()
@@ -174,18 +170,12 @@ def day_problem(spec: DaySpec, *, year: int | None = None) -> str | None:
         return _("%(day)s is not in %(year)d.", day=iso, year=year)
     if spec.is_workday != spec.reason.is_workday:
         if spec.is_workday:
-            return _(
-                "%(day)s: a working day cannot have the reason “%(reason)s”.", day=iso, reason=spec.reason
-            )
+            return _("%(day)s: a working day cannot have the reason “%(reason)s”.", day=iso, reason=spec.reason)
         return _("%(day)s: a rest day cannot have the reason “%(reason)s”.", day=iso, reason=spec.reason)
     if spec.reason in (DayReason.WEEKEND, DayReason.MAKEUP_WORKDAY) and not weekend:
-        return _(
-            "%(day)s is not a Saturday or Sunday, so it cannot be “%(reason)s”.", day=iso, reason=spec.reason
-        )
+        return _("%(day)s is not a Saturday or Sunday, so it cannot be “%(reason)s”.", day=iso, reason=spec.reason)
     if spec.reason in (DayReason.WEEKDAY, DayReason.SUBSTITUTE_DAY_OFF) and weekend:
-        return _(
-            "%(day)s is a Saturday or Sunday, so it cannot be “%(reason)s”.", day=iso, reason=spec.reason
-        )
+        return _("%(day)s is a Saturday or Sunday, so it cannot be “%(reason)s”.", day=iso, reason=spec.reason)
     if spec.holiday_name_zh and len(spec.holiday_name_zh) > MAX_NAME:
         return _("%(day)s: the holiday name is too long (at most %(n)d characters).", day=iso, n=MAX_NAME)
     return None
@@ -201,9 +191,7 @@ def _as_spec(value: DaySpec | Mapping[str, Any]) -> DaySpec:
         name = (value.get("holiday_name_zh") or "").strip() or None
         return DaySpec(day, bool(value["is_workday"]), DayReason(value["reason"]), name)
     except (KeyError, ValueError, TypeError) as exc:
-        raise ValidationFailed(
-            {"days": [_("Not a valid day: %(value)s", value=str(dict(value))[:120])]}
-        ) from exc
+        raise ValidationFailed({"days": [_("Not a valid day: %(value)s", value=str(dict(value))[:120])]}) from exc
 
 
 def _workday_map(year: int) -> dict[date, bool]:
@@ -250,9 +238,7 @@ def _replace_year(
     year_row.data_version = uuid.uuid4().hex
     db.session.flush()
     # Rows replaced behind the ORM's back: drop stale CalendarDay objects from the session and the cache.
-    for obj in [
-        o for o in db.session.identity_map.values() if isinstance(o, CalendarDay) and o.day.year == year
-    ]:
+    for obj in [o for o in db.session.identity_map.values() if isinstance(o, CalendarDay) and o.day.year == year]:
         db.session.expunge(obj)
     invalidate_cache(year)
 
@@ -261,9 +247,7 @@ def _(msgid: str, **variables: Any) -> str:
     """gettext in a request (the user's language); plain English in the CLI or a job (no locale)."""
     if not has_request_context():
         return msgid % {k: v.value if isinstance(v, DayReason) else v for k, v in variables.items()}
-    return gettext(
-        msgid, **{k: REASON_LABELS[v] if isinstance(v, DayReason) else v for k, v in variables.items()}
-    )
+    return gettext(msgid, **{k: REASON_LABELS[v] if isinstance(v, DayReason) else v for k, v in variables.items()})
 
 
 def _user(actor_id: int | None) -> User | None:

@@ -16,9 +16,7 @@ from app.core.auth import roles_required
 from app.core.errors import ValidationFailed
 from app.extensions import db
 
-bp = Blueprint(
-    "calendar", __name__, url_prefix="/calendar", template_folder="templates", static_folder="static"
-)
+bp = Blueprint("calendar", __name__, url_prefix="/calendar", template_folder="templates", static_folder="static")
 
 FIRST_YEAR, LAST_YEAR = 2000, 2099  # the lunar tables used for provisional years end in 2099
 

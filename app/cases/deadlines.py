@@ -1,4 +1,5 @@
 """Deadline rules written in the BPMN ("5WD", "15CAL") turned into dates on the working-day calendar."""
+
 from __future__ import annotations
 
 import re
@@ -12,7 +13,8 @@ _RULE = re.compile(r"^(\d+)(WD|CAL)$")
 
 
 def parse_rule(text: str) -> DeadlineRule:
-    """'5WD' = five working days; '15CAL' = fifteen calendar days, rolled to the next working day if it ends on a rest day."""
+    """'5WD' = five working days; '15CAL' = fifteen calendar days, moved to the next working day if the last
+    day is a rest day."""
     match = _RULE.match(text.strip().upper())
     if not match:
         raise ValueError(f"deadline rule {text!r} is not like '5WD' or '15CAL'")

@@ -25,6 +25,4 @@ def can_view_case(user: User, case: Case) -> bool:
         return True
     from app.inbox.models import HumanTask  # inbox depends on cases, not the other way round at import time
 
-    return bool(
-        db.session.scalar(select(exists().where(HumanTask.case_id == case.id, HumanTask.unit_id.in_(units))))
-    )
+    return bool(db.session.scalar(select(exists().where(HumanTask.case_id == case.id, HumanTask.unit_id.in_(units)))))

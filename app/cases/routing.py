@@ -1,4 +1,5 @@
 """Routing by department AND jurisdiction: a BPMN lane names the department; the case's community decides which unit."""
+
 from __future__ import annotations
 
 from app.accounts import service as accounts

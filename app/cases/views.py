@@ -1,4 +1,5 @@
 """Case list, intake (new application), case page, reveal of personal data."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -25,17 +26,30 @@ def community_choices() -> list[dict]:
     from app.accounts.models import OrgUnit, UnitKind
 
     rows = db.session.scalars(db.select(OrgUnit).where(OrgUnit.kind == UnitKind.COMMUNITY).order_by(OrgUnit.code))
-    return [{"value": u.code, "label": {"zh": f"{u.parent.name_zh if u.parent else ''} {u.name_zh}".strip(),
-                                        "en": f"{u.name_en}, {u.parent.name_en if u.parent else ''}".strip(", ")}}
-            for u in rows]
+    return [
+        {
+            "value": u.code,
+            "label": {
+                "zh": f"{u.parent.name_zh if u.parent else ''} {u.name_zh}".strip(),
+                "en": f"{u.name_en}, {u.parent.name_en if u.parent else ''}".strip(", "),
+            },
+        }
+        for u in rows
+    ]
 
 
 @bp.get("/")
 @roles_required(*WORKERS)
 def index():
-    result = queries.case_list(current_user, q=request.args.get("q", ""), status=request.args.get("status", ""),
-                               page=request.args.get("page", 1, type=int))
-    return render_template("cases/index.html", q=request.args.get("q", ""), status=request.args.get("status", ""), **result)
+    result = queries.case_list(
+        current_user,
+        q=request.args.get("q", ""),
+        status=request.args.get("status", ""),
+        page=request.args.get("page", 1, type=int),
+    )
+    return render_template(
+        "cases/index.html", q=request.args.get("q", ""), status=request.args.get("status", ""), **result
+    )
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -50,16 +64,24 @@ def new():
     if request.method == "POST":
         values = request.form.to_dict(flat=True)
         try:
-            case, access_code = service.open_case(service=service_name, form=request.form, actor=current_user,
-                                                  locale=g.locale)
+            case, access_code = service.open_case(
+                service=service_name, form=request.form, actor=current_user, locale=g.locale
+            )
             db.session.commit()
             session["new_access_code"] = {"case_id": case.id, "code": access_code}
             return redirect(url_for("cases.detail", case_id=case.id))
         except ValidationFailed as exc:
             db.session.rollback()
             errors = exc.errors
-    return render_template("cases/new.html", definition=definition, values=values, errors=errors, version=version,
-                           options={"community_code": community_choices()}, service_name=service_name), (422 if errors else 200)
+    return render_template(
+        "cases/new.html",
+        definition=definition,
+        values=values,
+        errors=errors,
+        version=version,
+        options={"community_code": community_choices()},
+        service_name=service_name,
+    ), (422 if errors else 200)
 
 
 @bp.get("/<int:case_id>")
@@ -69,8 +91,13 @@ def detail(case_id: int):
     revealed = session.get("revealed", {}).get(str(case_id), 0) > utcnow().timestamp()
     new_code = session.pop("new_access_code", None)
     access_code = new_code["code"] if new_code and new_code["case_id"] == case_id else None
-    return render_template("cases/detail.html", revealed=revealed, access_code=access_code,
-                           options={"community_code": community_choices()}, **context)
+    return render_template(
+        "cases/detail.html",
+        revealed=revealed,
+        access_code=access_code,
+        options={"community_code": community_choices()},
+        **context,
+    )
 
 
 @bp.post("/<int:case_id>/reveal")
@@ -88,17 +115,32 @@ def reveal(case_id: int):
 
 
 STATUS_LABELS = {
-    "received": _l("Received"), "awaiting_applicant": _l("Waiting for the applicant"), "in_review": _l("In review"),
-    "approved": _l("Approved"), "refused": _l("Refused"), "not_accepted": _l("Not accepted"), "closed": _l("Closed"),
+    "received": _l("Received"),
+    "awaiting_applicant": _l("Waiting for the applicant"),
+    "in_review": _l("In review"),
+    "approved": _l("Approved"),
+    "refused": _l("Refused"),
+    "not_accepted": _l("Not accepted"),
+    "closed": _l("Closed"),
 }
 EVENT_LABELS = {
-    "case_opened": _l("Case opened"), "status_changed": _l("Status changed"), "task_created": _l("Task created"),
-    "task_claimed": _l("Task claimed"), "task_released": _l("Task released"), "task_reassigned": _l("Task reassigned"),
-    "task_completed": _l("Task completed"), "task_cancelled": _l("Task withdrawn"), "letter_issued": _l("Letter issued"),
-    "letter_downloaded": _l("Letter downloaded"), "permit_issued": _l("Permit issued"),
-    "personal_data_viewed": _l("Personal data viewed"), "clock_paused": _l("Statutory clock paused"),
-    "clock_resumed": _l("Statutory clock resumed"), "case_closed": _l("Case closed"),
-    "timer_fired": _l("Timer fired"), "timer_failed": _l("Timer failed, will retry"),
+    "case_opened": _l("Case opened"),
+    "status_changed": _l("Status changed"),
+    "task_created": _l("Task created"),
+    "task_claimed": _l("Task claimed"),
+    "task_released": _l("Task released"),
+    "task_reassigned": _l("Task reassigned"),
+    "task_completed": _l("Task completed"),
+    "task_cancelled": _l("Task withdrawn"),
+    "letter_issued": _l("Letter issued"),
+    "letter_downloaded": _l("Letter downloaded"),
+    "permit_issued": _l("Permit issued"),
+    "personal_data_viewed": _l("Personal data viewed"),
+    "clock_paused": _l("Statutory clock paused"),
+    "clock_resumed": _l("Statutory clock resumed"),
+    "case_closed": _l("Case closed"),
+    "timer_fired": _l("Timer fired"),
+    "timer_failed": _l("Timer failed, will retry"),
     "task_overdue": _l("Task overdue, supervisor notified"),
 }
 # Codes the decision tables produce, as words for the caseworker (D-RP-1/2/3 in bpmn/rp_*.dmn).
@@ -120,8 +162,8 @@ DECISION_LABELS = {
 
 def deadline_rule_text(rule: str | None) -> str:
     """'15CAL' → '15 calendar days (a last day on a rest day moves to the next working day)'."""
-    from app.cases.deadlines import parse_rule
     from app.calendar.deadlines import DayType
+    from app.cases.deadlines import parse_rule
 
     if not rule:
         return ""

@@ -1,4 +1,5 @@
 """Route guards. Every view states who may call it; jurisdiction is checked again in the service."""
+
 from __future__ import annotations
 
 from collections.abc import Callable

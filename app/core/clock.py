@@ -1,4 +1,5 @@
 """One clock for the whole app, so tests and demo data can move time deliberately."""
+
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta, timezone

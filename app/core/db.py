@@ -1,4 +1,5 @@
 """Declarative base with a naming convention so Alembic migrations are stable on SQLite and PostgreSQL."""
+
 from datetime import datetime
 
 from sqlalchemy import JSON, DateTime, MetaData

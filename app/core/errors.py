@@ -1,4 +1,5 @@
 """Domain errors. Services raise these; the HTTP layer turns them into responses and messages."""
+
 from __future__ import annotations
 
 

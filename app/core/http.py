@@ -1,4 +1,5 @@
 """Domain errors → HTTP responses, in the user's language; security headers on every response."""
+
 from __future__ import annotations
 
 from flask import Flask, jsonify, render_template, request

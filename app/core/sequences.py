@@ -4,6 +4,7 @@ The row is locked by the UPDATE itself, so two transactions allocating at once a
 (PostgreSQL row lock; SQLite's single writer) and never get the same value. A rolled-back transaction gives its
 number back with it, which is what official numbering wants: no holes from failed requests.
 """
+
 from __future__ import annotations
 
 from sqlalchemy import String, insert, update
@@ -31,5 +32,8 @@ def next_value(scope: str) -> int:
         stmt = insert(Counter).values(scope=scope, last_value=0)
     db.session.execute(stmt)
     return db.session.execute(
-        update(Counter).where(Counter.scope == scope).values(last_value=Counter.last_value + 1).returning(Counter.last_value)
+        update(Counter)
+        .where(Counter.scope == scope)
+        .values(last_value=Counter.last_value + 1)
+        .returning(Counter.last_value)
     ).scalar_one()

@@ -1,4 +1,5 @@
 """Jinja filters and globals shared by every page."""
+
 from __future__ import annotations
 
 from datetime import UTC, date, datetime

@@ -165,9 +165,7 @@ def spec_problem(spec: Any, field_names: set[str]) -> str | None:
 # ---- conditions -------------------------------------------------------------------------------------
 
 
-def evaluate(
-    condition: Mapping[str, Any], data: Mapping[str, Any], context: Mapping[str, Any] | None
-) -> bool | None:
+def evaluate(condition: Mapping[str, Any], data: Mapping[str, Any], context: Mapping[str, Any] | None) -> bool | None:
     """True, False, or None when it depends on case data that was not supplied."""
     if "all" in condition:
         results = [evaluate(c, data, context) for c in condition["all"]]
@@ -205,11 +203,7 @@ def condition_problem(condition: Any, field_names: set[str]) -> str | None:
                 return f"{combinator!r} takes a non-empty list and nothing else"
             return next((p for p in (condition_problem(c, field_names) for c in parts) if p), None)
     if "not" in condition:
-        return (
-            "'not' takes one condition"
-            if len(condition) != 1
-            else condition_problem(condition["not"], field_names)
-        )
+        return "'not' takes one condition" if len(condition) != 1 else condition_problem(condition["not"], field_names)
     refs = [k for k in ("field", "context") if k in condition]
     ops = [k for k in _OPERATORS if k in condition]
     if len(refs) != 1 or len(ops) != 1 or len(condition) != 2:

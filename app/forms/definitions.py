@@ -87,9 +87,7 @@ ROOT_KEYWORDS = frozenset(
         "additionalProperties",
     }
 )
-CONDITIONAL_KEYWORDS = frozenset(
-    {"required", "dependentRequired", "properties", "allOf", "if", "then", "else"}
-)
+CONDITIONAL_KEYWORDS = frozenset({"required", "dependentRequired", "properties", "allOf", "if", "then", "else"})
 NAME = re.compile(r"[a-z][a-z0-9_]*")
 MATERIAL_NOTE_MAX = 200
 
@@ -162,9 +160,7 @@ def field_schema(definition: dict[str, Any], name: str) -> dict[str, Any]:
 def option_sources(definition: dict[str, Any]) -> dict[str, str]:
     """{field name: source name} for fields whose options the app injects (e.g. "communities")."""
     return {
-        name: spec["options_source"]
-        for name, spec in definition["ui"]["fields"].items()
-        if "options_source" in spec
+        name: spec["options_source"] for name, spec in definition["ui"]["fields"].items() if "options_source" in spec
     }
 
 
@@ -190,9 +186,7 @@ def check_definition(form_id: str, definition: dict[str, Any]) -> None:
         for element, reason in _problems(form_id, definition):
             raise ProcessDefinitionError(file, element, reason)
     except (TypeError, KeyError, AttributeError, IndexError, ValueError) as exc:
-        raise ProcessDefinitionError(
-            file, None, f"malformed definition ({type(exc).__name__}: {exc})"
-        ) from exc
+        raise ProcessDefinitionError(file, None, f"malformed definition ({type(exc).__name__}: {exc})") from exc
 
 
 def _is_bilingual(value: Any) -> bool:
@@ -241,11 +235,7 @@ def _schema_problems(schema: Any) -> Iterator[tuple[str | None, str]]:
     except SchemaError as exc:
         where = "/".join(str(p) for p in exc.absolute_path)
         yield f"schema/{where}" if where else "schema", f"not a valid JSON Schema 2020-12: {exc.message}"
-    if (
-        schema.get("type") != "object"
-        or not isinstance(schema.get("properties"), dict)
-        or not schema["properties"]
-    ):
+    if schema.get("type") != "object" or not isinstance(schema.get("properties"), dict) or not schema["properties"]:
         yield "schema", 'must be {"type": "object", "properties": {...}} with at least one property'
     if unknown := set(schema) - ROOT_KEYWORDS:
         yield (
@@ -273,9 +263,7 @@ def _schema_problems(schema: Any) -> Iterator[tuple[str | None, str]]:
     yield from _conditional_problems(schema, set(properties), "schema", root=True)
 
 
-def _conditional_problems(
-    block: dict, names: set[str], where: str, *, root: bool
-) -> Iterator[tuple[str, str]]:
+def _conditional_problems(block: dict, names: set[str], where: str, *, root: bool) -> Iterator[tuple[str, str]]:
     if not isinstance(block, dict):
         yield where, "a condition block must be an object"
     if not root and (unknown := set(block) - CONDITIONAL_KEYWORDS):
@@ -371,11 +359,7 @@ def _option_problems(spec: dict, prop: dict) -> Iterator[tuple[str, str]]:
         yield ".options", "a select or radio needs options (or an options_source)"
         return
     for i, option in enumerate(options):
-        if (
-            not isinstance(option, dict)
-            or set(option) != {"value", "label"}
-            or not _is_bilingual(option["label"])
-        ):
+        if not isinstance(option, dict) or set(option) != {"value", "label"} or not _is_bilingual(option["label"]):
             yield f".options[{i}]", 'each option is {"value", "label": {"zh", "en"}}'
     values = [o["value"] for o in options]
     expected = [True, False] if prop["type"] == "boolean" else prop.get("enum")
@@ -405,7 +389,5 @@ def _material_problems(materials: Any, names: set[str]) -> Iterator[tuple[str, s
             yield where, "allow_not_applicable is true or false"
         if [m.get("code") for m in materials if isinstance(m, dict)].count(material["code"]) > 1:
             yield where, f"material code {material['code']!r} is used twice"
-        if "required_when" in material and (
-            reason := checks.condition_problem(material["required_when"], names)
-        ):
+        if "required_when" in material and (reason := checks.condition_problem(material["required_when"], names)):
             yield f"{where}.required_when", reason

@@ -87,8 +87,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     # formats.py
     "id_length": {
         "zh": "{label}应为18位（现有{actual}位），请核对后重新输入",
-        "en": "{label}: must be 18 characters long (you entered {actual}) "
-        "— check the number and enter it again",
+        "en": "{label}: must be 18 characters long (you entered {actual}) — check the number and enter it again",
     },
     "id_characters": {
         "zh": "{label}前17位应为数字，最后一位为数字或字母X，请核对后重新输入",
@@ -97,8 +96,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "id_region": {
         "zh": "{label}的前两位不是有效的省级行政区划代码，请核对后重新输入",
-        "en": "{label}: the first two digits are not a valid province code "
-        "— check the number and enter it again",
+        "en": "{label}: the first two digits are not a valid province code — check the number and enter it again",
     },
     "id_birth_date": {
         "zh": "{label}第7至14位的出生日期不存在，请核对后重新输入",
@@ -114,13 +112,11 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "phone": {
         "zh": "{label}应为11位手机号码或带区号的固定电话（如0571-87654321），请核对后重新输入",
-        "en": "{label}: enter an 11-digit mobile number or a landline with its area code, "
-        "for example 0571-87654321",
+        "en": "{label}: enter an 11-digit mobile number or a landline with its area code, for example 0571-87654321",
     },
     "uscc_length": {
         "zh": "{label}应为18位（现有{actual}位），请核对营业执照后重新输入",
-        "en": "{label}: must be 18 characters long (you entered {actual}) "
-        "— copy it from the business licence again",
+        "en": "{label}: must be 18 characters long (you entered {actual}) — copy it from the business licence again",
     },
     "uscc_characters": {
         "zh": "{label}含有无效字符（不使用字母I、O、Z、S、V），请核对营业执照后重新输入",
@@ -200,8 +196,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "note_too_long": {
         "zh": "“{material}”的备注不能超过{limit}个字（现有{actual}个），请删减",
-        "en": "{label} – {material}: the note must be {limit} characters or fewer "
-        "(you entered {actual}) — shorten it",
+        "en": "{label} – {material}: the note must be {limit} characters or fewer (you entered {actual}) — shorten it",
     },
 }
 

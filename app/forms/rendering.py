@@ -58,9 +58,7 @@ def _as_text(value: Any) -> str:
     return str(value)
 
 
-def _options(
-    definition: dict, name: str, locale: str, options: Mapping[str, Sequence[Any]] | None
-) -> list[dict]:
+def _options(definition: dict, name: str, locale: str, options: Mapping[str, Sequence[Any]] | None) -> list[dict]:
     if name in option_sources(definition):
         if options is None or name not in options:
             raise LookupError(f"form {definition['id']!r}: options for {name!r} not supplied to the template")
@@ -92,10 +90,7 @@ def redisplay_values(definition: dict[str, Any], values: Mapping[str, Any] | Non
         if ui_field(definition, name)["widget"] == "materials" and not isinstance(shown[name], Mapping):
             # The raw form names each material's inputs "<field>.<code>.verdict" / ".note".
             shown[name] = {
-                m["code"]: {
-                    part: _first_text(values.get(f"{name}.{m['code']}.{part}"))
-                    for part in ("verdict", "note")
-                }
+                m["code"]: {part: _first_text(values.get(f"{name}.{m['code']}.{part}")) for part in ("verdict", "note")}
                 for m in ui_field(definition, name)["materials"]
             }
     return shown
@@ -200,7 +195,8 @@ def _materials_view(
                 ],
                 "note_name": f"{key}.note",
                 "note_id": f"{mid}-note",
-                "note_label": f"{text(material['label'], locale)}：{word('note', locale)}" if locale == "zh"
+                "note_label": f"{text(material['label'], locale)}：{word('note', locale)}"
+                if locale == "zh"
                 else f"{text(material['label'], locale)}: {word('note', locale)}",
                 "note": _as_text(entry.get("note")),
                 "note_maxlength": MATERIAL_NOTE_MAX,
@@ -222,12 +218,8 @@ def form_view(
     required = required_fields(definition)
     sections = []
     for i, (title, names) in enumerate(layout(definition)):
-        fields = [
-            _field_view(definition, n, values, errors, locale, options, context, required) for n in names
-        ]
-        sections.append(
-            {"title": text(title, locale) if title else None, "id": f"section-{i + 1}", "fields": fields}
-        )
+        fields = [_field_view(definition, n, values, errors, locale, options, context, required) for n in names]
+        sections.append({"title": text(title, locale) if title else None, "id": f"section-{i + 1}", "fields": fields})
     return sections
 
 
@@ -263,9 +255,7 @@ def _display(definition, name, value, locale, options=None) -> str:
             return value
         # Month names spelt out here: strftime's %B follows the server's C locale, not the reader's language.
         return (
-            f"{day.year}年{day.month}月{day.day}日"
-            if locale == "zh"
-            else f"{day.day} {_MONTHS[day.month]} {day.year}"
+            f"{day.year}年{day.month}月{day.day}日" if locale == "zh" else f"{day.day} {_MONTHS[day.month]} {day.year}"
         )
     if isinstance(value, dict | list):
         return json.dumps(value, ensure_ascii=False)
@@ -301,11 +291,7 @@ def readonly_view(
                 entry = given.get(material["code"])
                 if not isinstance(entry, Mapping):
                     continue  # did not apply to this case
-                shown = (
-                    word(entry["verdict"], locale)
-                    if entry.get("verdict") in VERDICTS
-                    else word("empty", locale)
-                )
+                shown = word(entry["verdict"], locale) if entry.get("verdict") in VERDICTS else word("empty", locale)
                 if entry.get("note"):
                     shown += f"（{entry['note']}）" if locale == "zh" else f" ({entry['note']})"
                 rows.append({"label": text(material["label"], locale), "text": shown})

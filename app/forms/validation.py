@@ -83,9 +83,7 @@ def parse_form_submission(definition: dict[str, Any], form: Mapping[str, Any]) -
             entries = {}
             for material in ui["materials"]:
                 prefix = f"{name}.{material['code']}"
-                entry = {
-                    k: v for k in ("verdict", "note") if (v := _first(form, f"{prefix}.{k}")) is not None
-                }
+                entry = {k: v for k in ("verdict", "note") if (v := _first(form, f"{prefix}.{k}")) is not None}
                 if entry:
                     entries[material["code"]] = entry
             if entries:
@@ -111,9 +109,7 @@ def _clean(definition: dict[str, Any], data: Mapping[str, Any]) -> dict[str, Any
         if widget == "readonly" or value is None:
             continue
         if isinstance(value, float) and not math.isfinite(value):
-            value = str(
-                value
-            )  # JSON clients can send NaN; as text it fails the type check with a clear message
+            value = str(value)  # JSON clients can send NaN; as text it fails the type check with a clear message
         if isinstance(value, str):
             value = _clean_text(value, multiline=widget == "textarea")
             if not value:
@@ -124,13 +120,7 @@ def _clean(definition: dict[str, Any], data: Mapping[str, Any]) -> dict[str, Any
 
 def _required_code(definition: dict[str, Any], name: str) -> str:
     widget = ui_field(definition, name)["widget"]
-    return (
-        "required_choice"
-        if widget in CHOICE_WIDGETS
-        else "required_check"
-        if widget == "checkbox"
-        else "required"
-    )
+    return "required_choice" if widget in CHOICE_WIDGETS else "required_check" if widget == "checkbox" else "required"
 
 
 def _schema_problems(definition: dict[str, Any], data: dict[str, Any]) -> list[tuple[str, str, dict]]:
@@ -201,9 +191,7 @@ def _materials(definition, name, value, data, context, say) -> tuple[dict[str, A
         elif verdict == "not_applicable" and not may_skip:
             problems[key] = say(name, "verdict_not_applicable", params)
         elif len(note) > MATERIAL_NOTE_MAX:
-            problems[key] = say(
-                name, "note_too_long", {**params, "limit": MATERIAL_NOTE_MAX, "actual": len(note)}
-            )
+            problems[key] = say(name, "note_too_long", {**params, "limit": MATERIAL_NOTE_MAX, "actual": len(note)})
         cleaned[code] = {"verdict": verdict, "note": note}
     return cleaned, problems
 
@@ -224,16 +212,12 @@ class _Say:
         return message(code, self.locale, override, **values)
 
 
-def _injected_values(
-    definition: dict[str, Any], options: Mapping[str, Sequence[Any]] | None
-) -> dict[str, set]:
+def _injected_values(definition: dict[str, Any], options: Mapping[str, Sequence[Any]] | None) -> dict[str, set]:
     allowed = {}
     for name, source in option_sources(definition).items():
         if options is None or name not in options:
             # A programming error, not a user error: without the list every answer would be unverifiable.
-            raise LookupError(
-                f"form {definition['id']!r}: options for {name!r} (source {source!r}) not supplied"
-            )
+            raise LookupError(f"form {definition['id']!r}: options for {name!r} (source {source!r}) not supplied")
         allowed[name] = {str(o["value"]) if isinstance(o, Mapping) else str(o) for o in options[name]}
     return allowed
 
@@ -282,9 +266,7 @@ def validate_form_data(
     for spec in definition.get("checks", []):
         # Checks read only fields that passed; a field already in error keeps its first message.
         for problem in checks.CHECKS[spec["check"]].run(spec, valid, say.locale):
-            errors.setdefault(
-                problem.field, say(problem.field, problem.code, problem.params, problem.label_refs)
-            )
+            errors.setdefault(problem.field, say(problem.field, problem.code, problem.params, problem.label_refs))
 
     if errors:
         order = {name: i for i, name in enumerate(field_names(definition))}
@@ -297,9 +279,7 @@ def validate_form_data(
     }
 
 
-def missing_materials(
-    definition: dict[str, Any], data: Mapping[str, Any], *, locale: str
-) -> list[dict[str, str]]:
+def missing_materials(definition: dict[str, Any], data: Mapping[str, Any], *, locale: str) -> list[dict[str, str]]:
     """[{"code", "label", "note"}] of the materials judged missing, in definition order (one-time notice)."""
     found = []
     for name in field_names(definition):

@@ -184,14 +184,11 @@ def build_receipt(facts: dict, ctx: dict) -> dict:
         due_on = _get(facts, "decision.due_on")
         due = f"（即{_num(facts, 'decision.due_on')}前）" if due_on else ""
         time_limit = (
-            f"根据{DECREE}第九条的规定，对符合居住证办理条件的，本机关将自受理之日起15日内{due}"
-            "制作发放居住证。"
+            f"根据{DECREE}第九条的规定，对符合居住证办理条件的，本机关将自受理之日起15日内{due}制作发放居住证。"
         )
     else:
         status = "本机关正在对申请材料进行审查。"
-        time_limit = (
-            f"根据{DECREE}第九条的规定，对符合居住证办理条件的，本机关将自受理之日起15日内制作发放居住证。"
-        )
+        time_limit = f"根据{DECREE}第九条的规定，对符合居住证办理条件的，本机关将自受理之日起15日内制作发放居住证。"
     return {
         **ctx,
         "accepted": bool(accepted_on),
@@ -252,8 +249,7 @@ def build_not_accepted(facts: dict, ctx: dict) -> dict:
         "missing": missing,
         "facts_found": "截至补正期限届满，你未补正上述材料。",
         "decision": (
-            f"根据{DECREE}第九条和{LICENSING_LAW}第三十二条第一款的规定，本机关决定对你的居住证申领申请"
-            "不予受理。"
+            f"根据{DECREE}第九条和{LICENSING_LAW}第三十二条第一款的规定，本机关决定对你的居住证申领申请不予受理。"
         ),
         "reapply": "你备齐申请材料后，可以重新提出申请。",
         "remedy": _remedy(ctx["agency"]),
@@ -307,9 +303,7 @@ def build_refusal(facts: dict, ctx: dict) -> dict:
     reasons = []
     for index, reason in enumerate(_get(facts, "decision.ineligible_reasons") or []):
         if not reason.get("text_zh"):
-            raise ValueError(
-                f"rp_refusal letter: missing facts key 'decision.ineligible_reasons[{index}].text_zh'"
-            )
+            raise ValueError(f"rp_refusal letter: missing facts key 'decision.ineligible_reasons[{index}].text_zh'")
         reasons.append({"text": reason["text_zh"].rstrip("。"), "basis": _str(reason.get("basis"))})
     free_text = _str(_get(facts, "decision.refusal_reasons")).strip()
     if free_text:
@@ -329,9 +323,7 @@ def build_refusal(facts: dict, ctx: dict) -> dict:
         "facts_found": f"经审查，{findings}。" if findings else "",
         "reasons_intro": "本机关认定你的申请存在下列情形：" if findings else "经审查，你的申请存在下列情形：",
         "reasons": _numbered(reasons),
-        "decision": (
-            f"你的申请不符合申领居住证的条件。根据{'、'.join(bases)}的规定，本机关决定不予核发居住证。"
-        ),
+        "decision": (f"你的申请不符合申领居住证的条件。根据{'、'.join(bases)}的规定，本机关决定不予核发居住证。"),
         "reapply": "你符合申领条件后，可以重新提出申请。",
         "remedy": _remedy(ctx["agency"]),
     }

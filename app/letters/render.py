@@ -58,9 +58,7 @@ def _fetcher_class():
         """Fetches `data:` URLs only. Anything else (file:, http:, …) is refused and stops the rendering."""
 
         def __init__(self) -> None:
-            super().__init__(
-                timeout=1, allowed_protocols=("data",), allow_redirects=False, fail_on_errors=True
-            )
+            super().__init__(timeout=1, allowed_protocols=("data",), allow_redirects=False, fail_on_errors=True)
 
         def fetch(self, url, headers=None):
             if not str(url).lower().startswith("data:"):
@@ -99,9 +97,7 @@ def check_font_subsetting() -> None:
             "(≈ 10 s per letter). Install it: apt-get install libharfbuzz-subset0"
         )
     if not harfbuzz.hb_version_atleast(4, 1, 0):
-        raise RuntimeError(
-            "HarfBuzz ≥ 4.1.0 is needed for WeasyPrint's fast font subsetting; upgrade libharfbuzz"
-        )
+        raise RuntimeError("HarfBuzz ≥ 4.1.0 is needed for WeasyPrint's fast font subsetting; upgrade libharfbuzz")
 
 
 _versions: dict[str, tuple[list, str]] = {}

@@ -65,9 +65,7 @@ def issue_letter(
     facts = {**facts, "kind": kind, "agency": {**(facts.get("agency") or {}), "doc_code": doc_code}}
     context = build_letter_context(facts)
     year = parse_date(context["issued_on"]).year
-    number = next_reference_number(
-        agency_unit_id=agency_unit_id, doc_code=doc_code, series=SERIES[kind], year=year
-    )
+    number = next_reference_number(agency_unit_id=agency_unit_id, doc_code=doc_code, series=SERIES[kind], year=year)
     code = new_verification_code()
     context = {**context, "number": number, "verification_code": code}
     template_name = template_for(kind)
@@ -145,9 +143,7 @@ def letter_pdf(letter: Letter) -> bytes:
 def letters_for_case(case_id: int) -> list[Letter]:
     """All letters of a case, oldest first (PDFs are deferred: not loaded)."""
     return list(
-        db.session.scalars(
-            select(Letter).where(Letter.case_id == case_id).order_by(Letter.issued_at, Letter.id)
-        )
+        db.session.scalars(select(Letter).where(Letter.case_id == case_id).order_by(Letter.issued_at, Letter.id))
     )
 
 

@@ -1,4 +1,5 @@
 """Issued residence permits: records with holder, number, validity and status (lifecycle grows in issue 4)."""
+
 from __future__ import annotations
 
 import enum
@@ -31,4 +32,6 @@ class ResidencePermit(TimestampMixin, db.Model):
     issued_on: Mapped[date] = mapped_column(Date)
     valid_until: Mapped[date] = mapped_column(Date)
     endorsement_window_start: Mapped[date] = mapped_column(Date)
-    status: Mapped[PermitStatus] = mapped_column(Enum(PermitStatus, native_enum=False, length=20), default=PermitStatus.ACTIVE)
+    status: Mapped[PermitStatus] = mapped_column(
+        Enum(PermitStatus, native_enum=False, length=20), default=PermitStatus.ACTIVE
+    )

@@ -149,9 +149,7 @@ def _pick_plane(root: etree._Element, elements: dict, process_id: str | None) ->
     for plane in planes if process_id else planes[:1]:
         shown = elements.get(plane.get("bpmnElement"))
         pools = shown.findall("bpmn:participant", NS) if shown is not None else []
-        if process_id in (None, plane.get("bpmnElement")) or any(
-            p.get("processRef") == process_id for p in pools
-        ):
+        if process_id in (None, plane.get("bpmnElement")) or any(p.get("processRef") == process_id for p in pools):
             return plane
     raise ValueError(f"The BPMN file has no diagram information for process {process_id!r}.")
 
@@ -361,9 +359,7 @@ class _Drawing:
         else:
             sub(g, "path", d=f"M{num(b.x + 30)} {num(b.y)}v{num(b.h)}", stroke=INK)
             turn = f"rotate(-90 {num(b.x + 15)} {num(b.cy)})"
-            text_block(
-                g, wrap(name, b.h - 10, FONT, max_lines=2), x=b.x + 15, cy=b.cy, size=FONT, transform=turn
-            )
+            text_block(g, wrap(name, b.h - 10, FONT, max_lines=2), x=b.x + 15, cy=b.cy, size=FONT, transform=turn)
 
     def _activity(self, g: etree._Element, shape: _Shape, paint: dict, extra: float) -> None:
         kind, b, sub_process = shape.kind, shape.box, shape.kind in SUBPROCESSES

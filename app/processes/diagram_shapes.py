@@ -96,11 +96,7 @@ def wrap(text: str, width: float, font_size: float, max_lines: int = 0) -> list[
             last = last[:-1]
         return [*lines[: max_lines - 1], last + "…"]
     widest_word = max((text_em(t) for t in _tokens(text) if text_em(t) <= limit), default=0.0)
-    while (
-        len(lines) > 1
-        and limit - 0.5 >= widest_word
-        and len(narrower := _greedy(text, limit - 0.5)) == len(lines)
-    ):
+    while len(lines) > 1 and limit - 0.5 >= widest_word and len(narrower := _greedy(text, limit - 0.5)) == len(lines):
         lines, limit = narrower, limit - 0.5
     return lines
 
@@ -160,19 +156,16 @@ ICONS = {
     '<path d="M0 9.75h16M5 5.5v8.5" fill="none"/>',
     "serviceTask": '<circle cx="8" cy="8" r="5.5" fill="none" stroke-width="3" stroke-dasharray="2.16 2.16"/>'
     '<circle cx="8" cy="8" r="4"/><circle cx="8" cy="8" r="1.6"/>',
-    "sendTask": '<rect y="2" width="16" height="11" fill="#22242a"/>'
-    '<path d="M0 2l8 6 8-6" fill="none" stroke="#fff"/>',
+    "sendTask": '<rect y="2" width="16" height="11" fill="#22242a"/><path d="M0 2l8 6 8-6" fill="none" stroke="#fff"/>',
     "receiveTask": '<rect y="2" width="16" height="11"/><path d="M0 2l8 6 8-6" fill="none"/>',
     "manualTask": '<path d="M1 7h9a1.5 1.5 0 0 1 0 3h-1h5a1.5 1.5 0 0 1 0 3h-12z"/>',
-    "timer": f'<circle r="11" fill="#fff" stroke-width="1.5"/>'
-    f'<path d="{_ticks()}M0 -7.5V0h5.5" fill="none"/>',
+    "timer": f'<circle r="11" fill="#fff" stroke-width="1.5"/><path d="{_ticks()}M0 -7.5V0h5.5" fill="none"/>',
     "message": '<rect x="-10" y="-7" width="20" height="14"/>'
     '<path d="M-10 -7l10 7.5 10-7.5" fill="none" stroke="currentColor"/>',
     "signal": '<path d="M0 -10.5l9 15.5h-18z"/>',
     "error": '<path d="M-8 8l3.5-14 4.5 7 4-10-3.5 14-4.5-7z"/>',
     "escalation": '<path d="M0 -10l7 17-7-7-7 7z"/>',
-    "conditional": '<rect x="-7" y="-9" width="14" height="18" fill="#fff"/>'
-    '<path d="M-4 -5h8m-8 4h8m-8 4h8m-8 4h8"/>',
+    "conditional": '<rect x="-7" y="-9" width="14" height="18" fill="#fff"/><path d="M-4 -5h8m-8 4h8m-8 4h8m-8 4h8"/>',
     "terminate": '<circle r="11" fill="#22242a"/>',
     "exclusiveGateway": '<path d="M-10 -10l20 20m0-20l-20 20" fill="none" stroke-width="3.5"/>',
     "parallelGateway": '<path d="M0 -13v26M-13 0h26" fill="none" stroke-width="3.5"/>',
@@ -180,8 +173,7 @@ ICONS = {
     "complexGateway": '<path d="M0 -13v26M-13 0h26M-9 -9l18 18m0-18l-18 18" fill="none" stroke-width="3"/>',
     "eventBasedGateway": '<circle r="13.5" fill="none"/><circle r="11" fill="none"/>'
     '<path d="M0 -7.5L7.1 -2.3 4.4 6.1H-4.4L-7.1 -2.3z" fill="none"/>',
-    "collapsed": '<rect width="14" height="14" fill="#fff"/>'
-    '<path d="M7 3v8M3 7h8" fill="none" stroke-width="1.5"/>',
+    "collapsed": '<rect width="14" height="14" fill="#fff"/><path d="M7 3v8M3 7h8" fill="none" stroke-width="1.5"/>',
     "active": '<circle r="9" fill="#0b4f9c" stroke="#fff" stroke-width="1.5"/>'
     '<path d="M-3 -4.5l7.5 4.5-7.5 4.5z" fill="#fff" stroke="none"/>',
     "done": '<circle r="9" fill="#1e6b35" stroke="#fff" stroke-width="1.5"/>'
@@ -193,9 +185,7 @@ ICONS = {
 _TEMPLATES = {name: etree.fromstring(f'<g xmlns="{SVG_NS}">{markup}</g>') for name, markup in ICONS.items()}
 
 
-def icon(
-    parent: etree._Element, name: str, x: float, y: float, *, scale: str = "1", fill: str = PAPER
-) -> None:
+def icon(parent: etree._Element, name: str, x: float, y: float, *, scale: str = "1", fill: str = PAPER) -> None:
     """Place a copy of a constant symbol with its origin at (x, y)."""
     g = copy.deepcopy(_TEMPLATES[name])
     g.attrib.update({"fill": fill, "stroke": INK, "color": INK if fill == PAPER else PAPER})

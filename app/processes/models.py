@@ -1,4 +1,5 @@
 """Deployed process versions. A case runs on the version it started with; new cases take the newest."""
+
 from __future__ import annotations
 
 from datetime import datetime

@@ -3,6 +3,7 @@
 A process version is the BPMN file plus the DMN tables and forms it references, hashed together: change any of
 them and a new version is recorded; running cases keep the version they started on (forms included).
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -56,8 +57,11 @@ def _collect_sources(bpmn_dir: Path, forms_dir: Path) -> dict[str, dict]:
             for ref in process.iterfind(".//spiffworkflow:calledDecisionId", NS):
                 decision_id = (ref.text or "").strip()
                 if decision_id not in decisions:
-                    raise ProcessDefinitionError(path.name, ref.getparent().getparent().get("id"),
-                                                 f"decision {decision_id!r} is in no .dmn file in {bpmn_dir}")
+                    raise ProcessDefinitionError(
+                        path.name,
+                        ref.getparent().getparent().get("id"),
+                        f"decision {decision_id!r} is in no .dmn file in {bpmn_dir}",
+                    )
                 dmn_file, dmn_xml = decisions[decision_id]
                 sources["dmn"][dmn_file] = dmn_xml
             for prop in process.iterfind(".//spiffworkflow:property[@name='form']", NS):
@@ -100,8 +104,15 @@ def deploy_all(bpmn_dir: Path | None = None, forms_dir: Path | None = None) -> l
             continue
         bundle = engine.build_bundle(process_id, sources["bpmn"], sources["dmn"], cache_key=content_hash)
         number = (latest.version_number + 1) if latest else 1
-        db.session.add(ProcessVersion(process_id=process_id, name=bundle.name, content_hash=content_hash,
-                                      version_number=number, sources=sources))
+        db.session.add(
+            ProcessVersion(
+                process_id=process_id,
+                name=bundle.name,
+                content_hash=content_hash,
+                version_number=number,
+                sources=sources,
+            )
+        )
         results.append(DeployResult(process_id, number, content_hash, True))
     db.session.flush()
     return results
@@ -123,8 +134,10 @@ def deploy_if_schema_ready() -> None:
 
 def latest_version_info(process_id: str) -> VersionInfo:
     version_id = db.session.scalar(
-        select(ProcessVersion.id).where(ProcessVersion.process_id == process_id)
-        .order_by(ProcessVersion.version_number.desc()).limit(1)
+        select(ProcessVersion.id)
+        .where(ProcessVersion.process_id == process_id)
+        .order_by(ProcessVersion.version_number.desc())
+        .limit(1)
     )
     if version_id is None:
         raise NotFound(f"process {process_id!r} is not deployed")
@@ -133,7 +146,9 @@ def latest_version_info(process_id: str) -> VersionInfo:
 
 def latest_version(process_id: str, *, required: bool = True) -> ProcessVersion | None:
     version = db.session.scalar(
-        select(ProcessVersion).where(ProcessVersion.process_id == process_id).order_by(ProcessVersion.version_number.desc())
+        select(ProcessVersion)
+        .where(ProcessVersion.process_id == process_id)
+        .order_by(ProcessVersion.version_number.desc())
     )
     if version is None and required:
         raise NotFound(f"process {process_id!r} is not deployed")
@@ -169,8 +184,9 @@ def version_info(version_id: int) -> VersionInfo:
 
 
 def bundle_for(version: ProcessVersion | VersionInfo) -> engine.ProcessBundle:
-    return engine.build_bundle(version.process_id, version.sources["bpmn"], version.sources["dmn"],
-                               cache_key=version.content_hash)
+    return engine.build_bundle(
+        version.process_id, version.sources["bpmn"], version.sources["dmn"], cache_key=version.content_hash
+    )
 
 
 def form_for(version: ProcessVersion | VersionInfo, form_id: str) -> dict:

@@ -1,4 +1,5 @@
 """Bad BPMN is refused at deploy with the file, the element id and the reason — never half-deployed."""
+
 from __future__ import annotations
 
 import pytest
@@ -19,16 +20,29 @@ def broken(old: str, new: str, *, count: int = 1) -> tuple[dict, dict]:
 @pytest.mark.parametrize(
     ("old", "new", "element", "reason"),
     [
-        ('<bpmn:sequenceFlow id="f_checked" sourceRef="check_materials" targetRef="gw_materials" />', "",
-         "check_materials", "no outgoing"),
-        ('<bpmn:sequenceFlow id="f_received"', '<bpmn:sequenceFlow', None, "has no id"),
+        (
+            '<bpmn:sequenceFlow id="f_checked" sourceRef="check_materials" targetRef="gw_materials" />',
+            "",
+            "check_materials",
+            "no outgoing",
+        ),
+        ('<bpmn:sequenceFlow id="f_received"', "<bpmn:sequenceFlow", None, "has no id"),
         ('targetRef="gw_materials" />', 'targetRef="nowhere" />', "f_checked", "does not exist"),
         ('<spiffworkflow:property name="form" value="rp_materials" />', "", "check_materials", "names no form"),
         ("<bpmn:flowNodeRef>verify_residence</bpmn:flowNodeRef>", "", "verify_residence", "in no lane"),
-        ("</bpmn:process>", '<bpmn:complexGateway id="gw_extra" /></bpmn:process>', "gw_extra",
-         "not something Anju can execute"),
+        (
+            "</bpmn:process>",
+            '<bpmn:complexGateway id="gw_extra" /></bpmn:process>',
+            "gw_extra",
+            "not something Anju can execute",
+        ),
         ("len(missing_materials(materials)) &gt; 0", "__import__('os').system('id')", "gw_materials", "not allowed"),
-        ("has_agent = not is_missing(agent_name)", "has_agent = open('/etc/passwd').read()", "compute_facts", "not allowed"),
+        (
+            "has_agent = not is_missing(agent_name)",
+            "has_agent = open('/etc/passwd').read()",
+            "compute_facts",
+            "not allowed",
+        ),
         ("<bpmndi:BPMNDiagram", "<bpmndi:Nothing", "residence_permit", "no diagram information"),
         ("<bpmn:process ", "<bpmn:process<", None, "not well-formed"),
     ],
@@ -36,7 +50,9 @@ def broken(old: str, new: str, *, count: int = 1) -> tuple[dict, dict]:
 def test_bad_definitions_are_refused_with_element_and_reason(old, new, element, reason):
     bpmn, dmn = broken(old, new)
     if "BPMNDiagram" in old:
-        bpmn["residence_permit.bpmn"] = bpmn["residence_permit.bpmn"].replace("</bpmndi:BPMNDiagram>", "</bpmndi:Nothing>")
+        bpmn["residence_permit.bpmn"] = bpmn["residence_permit.bpmn"].replace(
+            "</bpmndi:BPMNDiagram>", "</bpmndi:Nothing>"
+        )
     with pytest.raises(ProcessDefinitionError) as info:
         bundle_from("residence_permit", bpmn, dmn)
     assert info.value.file == "residence_permit.bpmn"
@@ -61,8 +77,17 @@ def test_broken_dmn_names_the_file():
 
 @pytest.mark.parametrize(
     "source",
-    ["import os", "().__class__.__bases__", "open('/etc/passwd')", "eval('1')", "x = getattr(1, 'real')",
-     "lambda: 1", "def f(): pass", "(x for x in [1])", "__builtins__"],
+    [
+        "import os",
+        "().__class__.__bases__",
+        "open('/etc/passwd')",
+        "eval('1')",
+        "x = getattr(1, 'real')",
+        "lambda: 1",
+        "def f(): pass",
+        "(x for x in [1])",
+        "__builtins__",
+    ],
 )
 def test_sandbox_refuses_escapes(source):
     with pytest.raises((scripting.ScriptNotAllowed, SyntaxError)):

@@ -1,4 +1,5 @@
 """Every gateway branch and every decision row of the residence permit process, through the real engine."""
+
 from __future__ import annotations
 
 import pytest
@@ -7,13 +8,21 @@ from app.processes import engine
 from tests.bpmn.conftest import bundle_from, load_sources
 
 BASE = {
-    "applicant_name": "王芳", "birth_date": "1990-05-04", "received_on": "2026-11-20",
-    "residence_registered_on": "2026-01-10", "basis": "stable_job", "agent_name": None,
-    "mobility_impaired": False, "purpose_of_stay": "work", "special_talent": False,
+    "applicant_name": "王芳",
+    "birth_date": "1990-05-04",
+    "received_on": "2026-11-20",
+    "residence_registered_on": "2026-01-10",
+    "basis": "stable_job",
+    "agent_name": None,
+    "mobility_impaired": False,
+    "purpose_of_stay": "work",
+    "special_talent": False,
 }
 ALL_PROVIDED = {"materials": {"id_card": {"verdict": "provided"}, "proof_of_address": {"verdict": "provided"}}}
-ONE_MISSING = {"materials": {"id_card": {"verdict": "provided"}, "proof_of_address": {"verdict": "missing"}},
-               "supplement_deadline": "2026-12-01"}
+ONE_MISSING = {
+    "materials": {"id_card": {"verdict": "provided"}, "proof_of_address": {"verdict": "missing"}},
+    "supplement_deadline": "2026-12-01",
+}
 
 
 class Run:
@@ -49,7 +58,11 @@ class Run:
 def test_happy_path_issues_permit_with_one_year_validity(permit_bundle):
     run = Run(permit_bundle)
     assert run.milestones("letter") == ["rp_receipt"] and run.ready() == ["check_materials"]
-    assert (run.data["eligible"], run.data["eligibility_basis"], run.data["applicant_mode"]) == (True, "stable_job", "self")
+    assert (run.data["eligible"], run.data["eligibility_basis"], run.data["applicant_mode"]) == (
+        True,
+        "stable_job",
+        "self",
+    )
     run.complete("check_materials", ALL_PROVIDED)
     assert run.ready() == ["verify_residence"]
     run.complete("verify_residence", {"lives_at_address": True, "observations": "住址属实"})
@@ -111,8 +124,11 @@ def test_special_talent_row_makes_short_residence_eligible(permit_bundle):
 
 @pytest.mark.parametrize(
     ("overrides", "mode"),
-    [({"birth_date": "2015-03-01", "agent_name": "王大明"}, "agent_required"),
-     ({"mobility_impaired": True}, "agent_allowed"), ({}, "self")],
+    [
+        ({"birth_date": "2015-03-01", "agent_name": "王大明"}, "agent_required"),
+        ({"mobility_impaired": True}, "agent_allowed"),
+        ({}, "self"),
+    ],
 )
 def test_proxy_rule_d_rp_2(permit_bundle, overrides, mode):
     assert Run(permit_bundle, **overrides).data["applicant_mode"] == mode
@@ -120,8 +136,12 @@ def test_proxy_rule_d_rp_2(permit_bundle, overrides, mode):
 
 @pytest.mark.parametrize(
     ("overrides", "policy"),
-    [({"birth_date": "1950-01-01"}, "on_request"), ({"purpose_of_stay": "medical"}, "on_request"),
-     ({"birth_date": "2012-01-01"}, "on_request"), ({}, "issue")],
+    [
+        ({"birth_date": "1950-01-01"}, "on_request"),
+        ({"purpose_of_stay": "medical"}, "on_request"),
+        ({"birth_date": "2012-01-01"}, "on_request"),
+        ({}, "issue"),
+    ],
 )
 def test_issue_policy_d_rp_3(permit_bundle, overrides, policy):
     assert Run(permit_bundle, **overrides).data["issue_policy"] == policy

@@ -54,9 +54,7 @@ def screenshot(page: Page, name: str, viewport: dict | None = None) -> Path:
     overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
     if viewport:
         page.set_viewport_size(before)
-    assert overflow <= 0, (
-        f"{name}: the page is {overflow}px wider than the window; wide parts should scroll in a box"
-    )
+    assert overflow <= 0, f"{name}: the page is {overflow}px wider than the window; wide parts should scroll in a box"
     return path
 
 
@@ -126,7 +124,5 @@ def fill_form(scope: Page | Locator, definition: dict, values: dict, locale: str
 
 def pdftotext(pdf: Path) -> str:
     """The PDF's text in content order (-raw), all whitespace removed."""
-    out = subprocess.run(
-        ["pdftotext", "-raw", "-enc", "UTF-8", str(pdf), "-"], capture_output=True, check=True
-    )
+    out = subprocess.run(["pdftotext", "-raw", "-enc", "UTF-8", str(pdf), "-"], capture_output=True, check=True)
     return re.sub(r"\s+", "", out.stdout.decode("utf-8"))

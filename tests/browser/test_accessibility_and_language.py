@@ -26,9 +26,7 @@ def focused_id(page: Page) -> str:
     return page.evaluate("document.activeElement && document.activeElement.id")
 
 
-def test_a_bad_id_number_is_named_in_the_error_summary_and_the_input_is_kept(
-    page: Page, live_server: LiveServer
-):
+def test_a_bad_id_number_is_named_in_the_error_summary_and_the_input_is_kept(page: Page, live_server: LiveServer):
     intake = form_definition("rp_application")
     values = permit_form("C0201")
     good = values["id_number"]
@@ -91,9 +89,7 @@ def test_english_is_remembered_across_pages_and_on_the_account(page: Page, new_p
 
     # Another page: the form definitions' own texts are English too.
     nav_link(page, live_server, "New application", "en").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text(
-        form_definition("rp_application")["title"]["en"]
-    )
+    expect(page.get_by_role("heading", level=1)).to_have_text(form_definition("rp_application")["title"]["en"])
     expect(field(page, form_definition("rp_application"), "applicant_name", "en")).to_be_visible()
     screenshot(page, "22-intake-english")
 
@@ -114,9 +110,7 @@ def test_english_is_remembered_across_pages_and_on_the_account(page: Page, new_p
     expect(page.locator(".who")).to_contain_text(unit_zh)
 
 
-def test_the_skip_link_comes_first_and_login_works_with_the_keyboard_alone(
-    page: Page, live_server: LiveServer
-):
+def test_the_skip_link_comes_first_and_login_works_with_the_keyboard_alone(page: Page, live_server: LiveServer):
     from app.demo import DEMO_PASSWORD
 
     page.goto("/login")

@@ -63,9 +63,7 @@ def test_residence_permit_from_the_window_to_the_approval_letter(page: Page, liv
     expect(page.locator(".access-code")).to_have_text(re.compile(r"^[A-Z0-9]{4}-[A-Z0-9]{4}$"))
     expect(page.get_by_role("region", name=t("Letters"))).to_contain_text("受理回执")
     diagram = page.get_by_role("region", name=t("Process")).locator("svg")
-    expect(diagram.locator("[data-element-id='check_materials']")).to_have_class(
-        re.compile(r"\bbpmn-active\b")
-    )
+    expect(diagram.locator("[data-element-id='check_materials']")).to_have_class(re.compile(r"\bbpmn-active\b"))
     screenshot(page, "04-case-opened")
     screenshot(page, "04-case-opened", viewport=PHONE)
 
@@ -77,9 +75,7 @@ def test_residence_permit_from_the_window_to_the_approval_letter(page: Page, liv
     row.get_by_role("button", name=live_server.name("Claim", prefix=True)).click()
 
     expect(page.get_by_role("heading", level=1)).to_have_text("材料审查")
-    expect(page.get_by_role("status").first).to_contain_text(
-        t("You claimed the task. It is now in “My tasks”.")
-    )
+    expect(page.get_by_role("status").first).to_contain_text(t("You claimed the task. It is now in “My tasks”."))
     materials = form_definition("rp_materials")
     checklist = page.get_by_role("region", name=materials["ui"]["fields"]["materials"]["label"]["zh"])
     groups = checklist.get_by_role("group")
@@ -107,9 +103,7 @@ def test_residence_permit_from_the_window_to_the_approval_letter(page: Page, liv
     page.get_by_role("button", name=live_server.name("Complete task")).click()
     summary = page.locator("#error-summary")
     expect(summary).to_be_visible()
-    expect(summary.get_by_role("link")).to_contain_text(
-        verification["ui"]["fields"]["observations"]["label"]["zh"]
-    )
+    expect(summary.get_by_role("link")).to_contain_text(verification["ui"]["fields"]["observations"]["label"]["zh"])
     screenshot(page, "08-task-verification-errors")
     fill_form(page, verification, {"observations": "入户走访，询问房东和邻居，申请人在申报地址实际居住。"})
     page.get_by_role("button", name=live_server.name("Complete task")).click()
@@ -142,9 +136,7 @@ def test_residence_permit_from_the_window_to_the_approval_letter(page: Page, liv
     expect(diagram.locator("[data-element-id='approve']")).to_have_class(re.compile(r"\bbpmn-done\b"))
 
     letters = page.get_by_role("region", name=t("Letters"))
-    approval = letters.get_by_role("listitem").filter(
-        has=page.get_by_role("link", name="准予核发居住证决定书")
-    )
+    approval = letters.get_by_role("listitem").filter(has=page.get_by_role("link", name="准予核发居住证决定书"))
     expect(approval).to_have_count(1)
     year = datetime.now(CHINA_TZ).year
     reference = re.search(rf"西公居准字〔{year}〕第\d+号", approval.inner_text())

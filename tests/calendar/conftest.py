@@ -38,9 +38,7 @@ def frozen_today():
 
 @pytest.fixture()
 def users(db):
-    district = add_unit(
-        code="D1", name_zh="西湖区", name_en="Xihu District", kind=UnitKind.DISTRICT, parent=None
-    )
+    district = add_unit(code="D1", name_zh="西湖区", name_en="Xihu District", kind=UnitKind.DISTRICT, parent=None)
     admin = User(
         username="admin1",
         password_hash=_password_hash(),

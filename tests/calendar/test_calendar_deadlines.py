@@ -172,9 +172,7 @@ def test_pause_in_working_days_adds_back_the_working_days_inside_it():
 def test_pause_in_calendar_days_extends_by_its_length_then_rolls_over():
     assert due(MON, DeadlineRule(15, CAL)) == date(2026, 3, 17)
     # 5 days added → Sun 03-22 → rolled to Mon 03-23.
-    assert paused(MON, DeadlineRule(15, CAL), [(date(2026, 3, 5), date(2026, 3, 10))]).due == date(
-        2026, 3, 23
-    )
+    assert paused(MON, DeadlineRule(15, CAL), [(date(2026, 3, 5), date(2026, 3, 10))]).due == date(2026, 3, 23)
 
 
 def test_pause_in_months_extends_the_period_in_days():

@@ -42,9 +42,7 @@ def fictitious_2027_notice() -> list[DaySpec]:
 def test_known_dates_and_deadlines_2024_to_2026(seeded):
     cal = DbCalendar()
     workdays = [date(2025, 9, 28), date(2026, 1, 4), date(2024, 2, 4), date(2024, 10, 12), date(2026, 10, 10)]
-    rest_days = [date(2025, 10, 8), date(2026, 10, 6)] + [
-        date(2024, 2, 10) + timedelta(days=i) for i in range(8)
-    ]
+    rest_days = [date(2025, 10, 8), date(2026, 10, 6)] + [date(2024, 2, 10) + timedelta(days=i) for i in range(8)]
     assert all(cal.day(d) == (True, False) for d in workdays)
     assert all(cal.day(d) == (False, False) for d in rest_days)
     assert cal.day(date(2024, 2, 9)).is_workday and cal.day(date(2024, 2, 18)).is_workday
@@ -82,9 +80,7 @@ def test_official_2026_matches_the_notice_and_the_holidays_package():
     assert days[date(2026, 10, 1)].reason == DayReason.STATUTORY_HOLIDAY
     assert days[date(2026, 10, 4)].reason == DayReason.WEEKEND
     assert days[date(2026, 10, 6)].reason == DayReason.SUBSTITUTE_DAY_OFF
-    assert days[date(2026, 2, 16)] == DaySpec(
-        date(2026, 2, 16), False, DayReason.STATUTORY_HOLIDAY, "春节"
-    )  # 除夕
+    assert days[date(2026, 2, 16)] == DaySpec(date(2026, 2, 16), False, DayReason.STATUTORY_HOLIDAY, "春节")  # 除夕
     made_up = sorted(d for d, s in days.items() if s.reason == DayReason.MAKEUP_WORKDAY)
     assert made_up == [
         date(2026, 1, 4),
@@ -98,9 +94,7 @@ def test_official_2026_matches_the_notice_and_the_holidays_package():
 
     for year in (2024, 2025, 2026):
         other = holidays.China(years=year)
-        assert [
-            s.day for s in sources.official_year(year) if s.is_workday != other.is_working_day(s.day)
-        ] == []
+        assert [s.day for s in sources.official_year(year) if s.is_workday != other.is_working_day(s.day)] == []
 
 
 def test_provisional_2027_has_statutory_days_and_substitutes_but_no_make_up_days():
@@ -163,9 +157,7 @@ def test_load_year_accepts_plain_dicts_and_refuses_bad_days_saving_nothing(seede
         service.load_year(2027, [good], source_notice="  ", actor_id=users["admin"])
     assert "source_notice" in caught.value.errors
     assert seeded.session.get(CalendarYear, 2027).status == YearStatus.PROVISIONAL
-    assert not seeded.session.scalars(
-        select(AuditEntry).where(AuditEntry.action == "calendar_load_year")
-    ).all()
+    assert not seeded.session.scalars(select(AuditEntry).where(AuditEntry.action == "calendar_load_year")).all()
 
     assert service.load_year(2027, [good], source_notice="n", actor_id=None) >= {date(2027, 1, 31)}
 
@@ -189,16 +181,12 @@ def test_correct_day_is_audited_and_seen_by_the_next_calendar(seeded, users):
         users["admin"],
         DayReason.SUBSTITUTE_DAY_OFF,
     )
-    audit = seeded.session.scalars(
-        select(AuditEntry).where(AuditEntry.action == "calendar_correct_day")
-    ).one()
+    audit = seeded.session.scalars(select(AuditEntry).where(AuditEntry.action == "calendar_correct_day")).one()
     assert audit.user_id == users["admin"]
     assert audit.detail == "2026-10-09: work weekday → rest substitute_day_off 国庆节; note: 测试更正"
     # Same working status, only the name: nothing to recompute.
     assert (
-        service.correct_day(
-            date(2026, 10, 9), False, "substitute_day_off", None, actor_id=users["admin"], note="名称"
-        )
+        service.correct_day(date(2026, 10, 9), False, "substitute_day_off", None, actor_id=users["admin"], note="名称")
         == set()
     )
     assert seeded.session.get(CalendarYear, 2026).status == YearStatus.OFFICIAL
@@ -206,27 +194,19 @@ def test_correct_day_is_audited_and_seen_by_the_next_calendar(seeded, users):
 
 def test_correct_day_refuses_inconsistent_input(seeded, users):
     with pytest.raises(ValidationFailed) as caught:
-        service.correct_day(
-            date(2026, 10, 9), True, DayReason.WEEKEND, None, actor_id=users["admin"], note=""
-        )
+        service.correct_day(date(2026, 10, 9), True, DayReason.WEEKEND, None, actor_id=users["admin"], note="")
     assert set(caught.value.errors) == {"day", "note"}
     with pytest.raises(ValidationFailed):
-        service.correct_day(
-            date(2026, 10, 9), True, DayReason.MAKEUP_WORKDAY, None, actor_id=None, note="Fri"
-        )
+        service.correct_day(date(2026, 10, 9), True, DayReason.MAKEUP_WORKDAY, None, actor_id=None, note="Fri")
 
 
 def test_correct_day_in_a_year_without_data_seeds_it_first(db, users):
-    service.correct_day(
-        date(2030, 1, 2), False, "substitute_day_off", "元旦", actor_id=users["admin"], note="n"
-    )
+    service.correct_day(date(2030, 1, 2), False, "substitute_day_off", "元旦", actor_id=users["admin"], note="n")
     assert db.session.get(CalendarYear, 2030).status == YearStatus.PROVISIONAL
     assert db.session.scalar(select(func.count()).select_from(CalendarDay)) == 365
 
 
-def test_seed_is_idempotent_never_overwrites_a_loaded_year_and_upgrades_provisional(
-    seeded, users, monkeypatch
-):
+def test_seed_is_idempotent_never_overwrites_a_loaded_year_and_upgrades_provisional(seeded, users, monkeypatch):
     assert service.seed_years(range(2024, 2028)) == {}
     official_2027 = [
         DaySpec(s.day, s.is_workday, s.reason, s.holiday_name_zh)

@@ -118,9 +118,7 @@ def test_correcting_a_day_saves_audits_and_redirects(admin_client, users, seeded
         DayReason.SUBSTITUTE_DAY_OFF,
         users["admin"],
     )
-    entry = seeded.session.scalars(
-        select(AuditEntry).where(AuditEntry.action == "calendar_correct_day")
-    ).one()
+    entry = seeded.session.scalars(select(AuditEntry).where(AuditEntry.action == "calendar_correct_day")).one()
     assert entry.user_id == users["admin"] and "补充通知" in entry.detail
     html = admin_client.get("/calendar/2026").get_data(as_text=True)
     assert "2026-10-09 corrected. Its working/rest status changed." in html
@@ -151,9 +149,7 @@ def test_a_bad_correction_names_the_fields_and_saves_nothing(admin_client, seede
     )
     assert response.status_code == 422
     assert "2026-10-09: a working day cannot have the reason “Weekend”." in response.get_data(as_text=True)
-    assert not seeded.session.scalars(
-        select(AuditEntry).where(AuditEntry.action == "calendar_correct_day")
-    ).all()
+    assert not seeded.session.scalars(select(AuditEntry).where(AuditEntry.action == "calendar_correct_day")).all()
 
 
 LINES_2027 = """# 春节 (test data, not the real notice)
@@ -202,9 +198,7 @@ def test_bad_lines_get_line_numbered_errors_and_nothing_is_saved(admin_client, s
             "2027-02-11",  # 9: too few fields
         ]
     )
-    response = post(
-        admin_client, "/calendar/2027/load", {"source_notice": "", "lines": lines}, "/calendar/2027"
-    )
+    response = post(admin_client, "/calendar/2027/load", {"source_notice": "", "lines": lines}, "/calendar/2027")
     html = response.get_data(as_text=True)
     assert response.status_code == 422
     assert "Source notice: enter the notice" in html
@@ -217,13 +211,9 @@ def test_bad_lines_get_line_numbered_errors_and_nothing_is_saved(admin_client, s
     seeded.session.expire_all()
     assert seeded.session.get(CalendarYear, 2027).status == YearStatus.PROVISIONAL
     assert not seeded.session.get(CalendarDay, date(2027, 1, 31)).is_workday
-    assert not seeded.session.scalars(
-        select(AuditEntry).where(AuditEntry.action == "calendar_load_year")
-    ).all()
+    assert not seeded.session.scalars(select(AuditEntry).where(AuditEntry.action == "calendar_load_year")).all()
 
 
 def test_forms_need_the_csrf_token(admin_client, seeded):
-    response = admin_client.post(
-        "/calendar/2026/correct", data={"day": "2026-10-09", "state": "rest", "note": "x"}
-    )
+    response = admin_client.post("/calendar/2026/correct", data={"day": "2026-10-09", "state": "rest", "note": "x"})
     assert response.status_code == 400

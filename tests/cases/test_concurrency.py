@@ -3,6 +3,7 @@
 On PostgreSQL each thread has its own connection and transaction; exactly one wins, the other is told, and
 nothing is duplicated. (On in-memory SQLite there is only one connection, so these run on PostgreSQL only.)
 """
+
 from __future__ import annotations
 
 import threading
@@ -55,21 +56,31 @@ def first_task(db, case_id):
 
 
 def test_two_completions_at_once_one_wins(app, db, world):
-    case, _ = service.open_case(service="residence_permit", form=permit_form(), actor=world.users["window1"], locale="zh")
+    case, _ = service.open_case(
+        service="residence_permit", form=permit_form(), actor=world.users["window1"], locale="zh"
+    )
     db.session.commit()
     task_id, case_id = first_task(db, case.id).id, case.id
-    results = race(app, lambda actor: service.complete_task(task_id=task_id, actor=actor, form=materials(), locale="zh"),
-                   ["window1", "window2"])
+    results = race(
+        app,
+        lambda actor: service.complete_task(task_id=task_id, actor=actor, form=materials(), locale="zh"),
+        ["window1", "window2"],
+    )
     assert list(results.values()).count("ok") == 1, results  # the loser's message may be Chinese: don't sort
     db.session.expire_all()
     assert db.session.scalar(select(func.count()).select_from(HumanTask).where(HumanTask.case_id == case_id)) == 2
-    completed = select(func.count()).select_from(CaseEvent).where(CaseEvent.case_id == case_id,
-                                                                 CaseEvent.kind == "task_completed")
+    completed = (
+        select(func.count())
+        .select_from(CaseEvent)
+        .where(CaseEvent.case_id == case_id, CaseEvent.kind == "task_completed")
+    )
     assert db.session.scalar(completed) == 1
 
 
 def test_two_claims_at_once_one_wins(app, db, world):
-    case, _ = service.open_case(service="residence_permit", form=permit_form(), actor=world.users["window1"], locale="zh")
+    case, _ = service.open_case(
+        service="residence_permit", form=permit_form(), actor=world.users["window1"], locale="zh"
+    )
     db.session.commit()
     task_id = first_task(db, case.id).id
     results = race(app, lambda actor: inbox.claim_task(task_id=task_id, actor=actor), ["window1", "window2"])
@@ -79,9 +90,11 @@ def test_two_claims_at_once_one_wins(app, db, world):
 
 
 def test_many_cases_opened_at_once_get_distinct_numbers(app, db, world):
-    results = race(app, lambda actor: service.open_case(service="residence_permit", form=permit_form(),
-                                                        actor=actor, locale="zh"),
-                   ["window1", "window2", "window_lead"])
+    results = race(
+        app,
+        lambda actor: service.open_case(service="residence_permit", form=permit_form(), actor=actor, locale="zh"),
+        ["window1", "window2", "window_lead"],
+    )
     assert list(results.values()) == ["ok"] * 3
     from app.cases.models import Case
 

@@ -1,4 +1,5 @@
 """The caseworker journey over HTTP: intake form, inbox, claim, complete, case page; bad input; CSRF."""
+
 from __future__ import annotations
 
 import re
@@ -43,7 +44,7 @@ def test_intake_errors_keep_input_and_name_fields_in_english(client, db, world):
     response = post_form(client, "/cases/new?service=residence_permit", form)
     html = response.get_data(as_text=True)
     assert response.status_code == 422
-    assert "error-summary" in html and "Mobile" in html or "phone" in html.lower()
+    assert ("error-summary" in html and "Mobile" in html) or "phone" in html.lower()
     assert 'value="测试人"' in html and db.session.scalars(select(Case)).first() is None
 
 

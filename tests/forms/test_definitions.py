@@ -53,9 +53,7 @@ def _broken(definitions, form_id, change):
 
 
 def test_invalid_json_schema_is_refused(definitions):
-    error = _broken(
-        definitions, "rp_approval", lambda d: d["schema"]["properties"]["decision"].update(minLength="ten")
-    )
+    error = _broken(definitions, "rp_approval", lambda d: d["schema"]["properties"]["decision"].update(minLength="ten"))
     assert "JSON Schema" in error.reason and "decision" in error.element
 
 
@@ -103,23 +101,17 @@ def test_unknown_format_is_refused(definitions):
 
 
 def test_widget_must_fit_the_type(definitions):
-    error = _broken(
-        definitions, "rp_approval", lambda d: d["ui"]["fields"]["issue_date"].update(widget="checkbox")
-    )
+    error = _broken(definitions, "rp_approval", lambda d: d["ui"]["fields"]["issue_date"].update(widget="checkbox"))
     assert error.element == "ui.fields.issue_date.widget"
 
 
 def test_free_text_needs_a_max_length(definitions):
-    error = _broken(
-        definitions, "rp_approval", lambda d: d["schema"]["properties"]["refusal_reasons"].pop("maxLength")
-    )
+    error = _broken(definitions, "rp_approval", lambda d: d["schema"]["properties"]["refusal_reasons"].pop("maxLength"))
     assert "maxLength" in error.reason
 
 
 def test_required_name_must_exist(definitions):
-    error = _broken(
-        definitions, "rp_approval", lambda d: d["schema"]["allOf"][0]["then"]["required"].append("reasons")
-    )
+    error = _broken(definitions, "rp_approval", lambda d: d["schema"]["allOf"][0]["then"]["required"].append("reasons"))
     assert "reasons" in error.reason
 
 

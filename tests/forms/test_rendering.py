@@ -37,14 +37,9 @@ def failed(definition, data, locale, **kwargs) -> dict[str, list[str]]:
 
 
 def test_inputs_have_labels_hints_and_keep_values(forms_app, definitions, application_data):
-    html = render(
-        forms_app, definitions["rp_application"], application_data, options={"community_code": COMMUNITIES}
-    )
+    html = render(forms_app, definitions["rp_application"], application_data, options={"community_code": COMMUNITIES})
     assert '<label for="field-applicant_name">姓名 <span class="muted">（必填）</span></label>' in html
-    assert (
-        'id="field-applicant_name" name="applicant_name" value="王芳" maxlength="50" autocomplete="off"'
-        in html
-    )
+    assert 'id="field-applicant_name" name="applicant_name" value="王芳" maxlength="50" autocomplete="off"' in html
     assert '<p class="hint" id="field-applicant_name-hint">与居民身份证上的姓名一致</p>' in html
     assert 'aria-describedby="field-applicant_name-hint"' in html
     assert '<input type="date" id="field-birth_date" name="birth_date" value="1949-12-31"' in html
@@ -130,8 +125,7 @@ def test_injected_options_are_required_to_render(forms_app, definitions):
 
 def test_readonly_rendering_is_a_facts_list(forms_app, definitions, application_data):
     template = (
-        '{% import "forms/_macros.html" as forms %}'
-        "{{ forms.render_readonly(definition, values, locale, options) }}"
+        '{% import "forms/_macros.html" as forms %}{{ forms.render_readonly(definition, values, locale, options) }}'
     )
     with forms_app.test_request_context():
         html = render_template_string(

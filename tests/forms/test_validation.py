@@ -220,9 +220,7 @@ def test_agent_required_for_a_ten_year_old(definitions, application_data):
     assert set(errors) == {"agent_name", "agent_id_number", "agent_relationship", "agent_phone"}
     assert errors["agent_name"] == ["申请人未满16周岁，须填写代办人姓名"]
     en = errors_of(definitions["rp_application"], child(application_data), "en")
-    assert en["agent_phone"] == [
-        "Agent's phone number: required because the applicant is under 16 — enter it"
-    ]
+    assert en["agent_phone"] == ["Agent's phone number: required because the applicant is under 16 — enter it"]
     clean = validate_form_data(
         definitions["rp_application"], {**child(application_data), **AGENT}, locale="zh", options=OPTIONS
     )
@@ -236,9 +234,7 @@ def test_agent_required_when_mobility_impaired(definitions, application_data):
         "mobility” is ticked — enter it"
     ]
     zh = errors_of(definitions["rp_application"], dict(application_data, mobility_impaired=True))
-    assert zh["agent_id_number"][0].startswith(
-        "已勾选“申请人系行动不便的老年人、残疾人等”，须填写代办人公民身份号码"
-    )
+    assert zh["agent_id_number"][0].startswith("已勾选“申请人系行动不便的老年人、残疾人等”，须填写代办人公民身份号码")
 
 
 def test_agent_optional_for_an_adult_turning_sixteen_today(definitions, application_data):
@@ -330,9 +326,7 @@ def test_numbers_are_coerced_or_explained():
         "members": ["People in the household: enter a whole number using digits only"],
         "income": ["Monthly income (yuan): enter a number using digits and a decimal point only"],
     }
-    assert errors_of(NUMBER_FORM, {"members": 0}, "zh", options=None) == {
-        "members": ["家庭人口数不能小于1，请核对"]
-    }
+    assert errors_of(NUMBER_FORM, {"members": 0}, "zh", options=None) == {"members": ["家庭人口数不能小于1，请核对"]}
     not_finite = errors_of(NUMBER_FORM, {"members": 2, "income": float("nan")}, "zh", options=None)
     assert not_finite == {"income": ["月收入（元）应为数字，请只输入数字和小数点"]}
 
@@ -358,9 +352,7 @@ ALL_PROVIDED = {code: {"verdict": "provided"} for code in ("id_card", "photo", "
 
 def test_materials_required_depend_on_the_application(definitions):
     form = definitions["rp_materials"]
-    errors = errors_of(
-        form, {"materials": ALL_PROVIDED}, "zh", context={"basis": "stable_job", "agent_name": "李强"}
-    )
+    errors = errors_of(form, {"materials": ALL_PROVIDED}, "zh", context={"basis": "stable_job", "agent_name": "李强"})
     assert set(errors) == {
         "materials.proof_of_employment",
         "materials.agent_id_card",
@@ -378,13 +370,9 @@ def test_materials_required_depend_on_the_application(definitions):
 
 def test_missing_material_needs_a_supplement_deadline(definitions):
     form = definitions["rp_materials"]
-    data = {
-        "materials": {**ALL_PROVIDED, "proof_of_address": {"verdict": "missing", "note": "租赁合同未备案"}}
-    }
+    data = {"materials": {**ALL_PROVIDED, "proof_of_address": {"verdict": "missing", "note": "租赁合同未备案"}}}
     context = {"basis": "stable_home"}
-    assert errors_of(form, data, "zh", context=context) == {
-        "supplement_deadline": ["有材料缺失，须填写补正材料期限"]
-    }
+    assert errors_of(form, data, "zh", context=context) == {"supplement_deadline": ["有材料缺失，须填写补正材料期限"]}
     assert errors_of(form, data, "en", context=context) == {
         "supplement_deadline": [
             "Deadline for the missing materials: required because some materials are missing — enter it"
@@ -392,9 +380,7 @@ def test_missing_material_needs_a_supplement_deadline(definitions):
     }
     past = errors_of(form, {**data, "supplement_deadline": "2025-06-15"}, "zh", context=context)
     assert past == {"supplement_deadline": ["补正材料期限应晚于今天（2025-06-15），请重新选择日期"]}
-    clean = validate_form_data(
-        form, {**data, "supplement_deadline": "2025-06-30"}, locale="zh", context=context
-    )
+    clean = validate_form_data(form, {**data, "supplement_deadline": "2025-06-30"}, locale="zh", context=context)
     assert missing_materials(form, clean, locale="en") == [
         {"code": "proof_of_address", "label": "Proof of address", "note": "租赁合同未备案"}
     ]
@@ -463,9 +449,7 @@ def test_verification_needs_findings_and_a_past_visit(definitions):
 
 def test_approval_needs_reasons_or_a_date(definitions):
     form = definitions["rp_approval"]
-    assert errors_of(form, {"decision": "refuse"}, "zh") == {
-        "refusal_reasons": ["不予签发的，请填写不予签发的理由"]
-    }
+    assert errors_of(form, {"decision": "refuse"}, "zh") == {"refusal_reasons": ["不予签发的，请填写不予签发的理由"]}
     assert errors_of(form, {"decision": "approve"}, "en") == {
         "issue_date": ["Date of issue: required when approving — enter it"]
     }

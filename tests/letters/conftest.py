@@ -21,9 +21,7 @@ CODE = "ABCDE23456"
 
 def pdftotext(pdf: bytes) -> str:
     """The text of a PDF in content order (-raw: the seal does not interleave), whitespace removed."""
-    out = subprocess.run(
-        ["pdftotext", "-raw", "-enc", "UTF-8", "-", "-"], input=pdf, capture_output=True, check=True
-    )
+    out = subprocess.run(["pdftotext", "-raw", "-enc", "UTF-8", "-", "-"], input=pdf, capture_output=True, check=True)
     return re.sub(r"\s+", "", out.stdout.decode())
 
 
@@ -58,12 +56,8 @@ def rendered() -> dict[str, dict]:
 @pytest.fixture()
 def org(db):
     """District → street → two communities, the police bureau that issues letters, and users."""
-    district = add_unit(
-        code="330106", name_zh="西湖区", name_en="Xihu District", kind=UnitKind.DISTRICT, parent=None
-    )
-    street = add_unit(
-        code="330106-wx", name_zh="文新街道", name_en="Wenxin", kind=UnitKind.STREET, parent=district
-    )
+    district = add_unit(code="330106", name_zh="西湖区", name_en="Xihu District", kind=UnitKind.DISTRICT, parent=None)
+    street = add_unit(code="330106-wx", name_zh="文新街道", name_en="Wenxin", kind=UnitKind.STREET, parent=district)
     community = add_unit(
         code="330106-wx-01",
         name_zh="文新社区",
@@ -90,9 +84,7 @@ def org(db):
     )
 
     def user(name: str, unit, role: Role) -> User:
-        u = User(
-            username=name, password_hash=hash_password("pw"), display_name=name, unit_id=unit.id, role=role
-        )
+        u = User(username=name, password_hash=hash_password("pw"), display_name=name, unit_id=unit.id, role=role)
         db.session.add(u)
         return u
 
@@ -103,9 +95,7 @@ def org(db):
         "supervisor": user("sup", street, Role.SUPERVISOR),
         "admin": user("admin", district, Role.ADMIN),
     }
-    version = ProcessVersion(
-        process_id="letters_test", name="letters test", content_hash="0" * 64, sources={}
-    )
+    version = ProcessVersion(process_id="letters_test", name="letters test", content_hash="0" * 64, sources={})
     db.session.add(version)
     db.session.flush()
     case = Case(

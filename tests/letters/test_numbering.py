@@ -11,10 +11,7 @@ from app.letters.numbering import allocate, format_reference_number, next_refere
 
 
 def test_format():
-    assert (
-        format_reference_number(doc_code="西公居", series="受", year=2026, value=15)
-        == "西公居受字〔2026〕第15号"
-    )
+    assert format_reference_number(doc_code="西公居", series="受", year=2026, value=15) == "西公居受字〔2026〕第15号"
 
 
 def test_sequence_per_agency_year_and_series(db, org):

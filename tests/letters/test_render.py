@@ -131,9 +131,7 @@ def test_same_context_renders_the_same_bytes(rendered):
 def test_pdf_metadata_dates_are_the_issue_date(rendered, tmp_path):
     path = tmp_path / "letter.pdf"
     path.write_bytes(rendered["rp_approval"]["pdf"])
-    info = subprocess.run(
-        ["pdfinfo", "-isodates", str(path)], capture_output=True, check=True
-    ).stdout.decode()
+    info = subprocess.run(["pdfinfo", "-isodates", str(path)], capture_output=True, check=True).stdout.decode()
     assert re.search(r"CreationDate:\s+2026-11-22T00:00:00\+08", info), info
     assert re.search(r"ModDate:\s+2026-11-22T00:00:00\+08", info), info
     assert "准予核发居住证决定书" in info  # title

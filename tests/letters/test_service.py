@@ -43,9 +43,7 @@ def test_issue_stores_the_letter_without_rendering(db, org):
 
 
 def test_series_per_kind_and_numbers_in_order(db, org):
-    numbers = [
-        _issue(org, kind).number for kind in ("rp_receipt", "rp_supplement", "rp_receipt", "rp_refusal")
-    ]
+    numbers = [_issue(org, kind).number for kind in ("rp_receipt", "rp_supplement", "rp_receipt", "rp_refusal")]
     assert numbers == [
         "西公居受字〔2026〕第1号",
         "西公居补字〔2026〕第1号",

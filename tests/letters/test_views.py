@@ -109,9 +109,7 @@ def test_login_required(client, org):
     response = client.get(f"/letters/{letter_id}.pdf")
     assert response.status_code in (302, 401)
     assert (
-        _db.session.scalar(
-            select(func.count()).select_from(CaseEvent).where(CaseEvent.kind == "letter_downloaded")
-        )
+        _db.session.scalar(select(func.count()).select_from(CaseEvent).where(CaseEvent.kind == "letter_downloaded"))
         == 0
     )
 

@@ -89,15 +89,11 @@ def test_current_and_finished_steps_are_marked_by_class_width_and_badge(sample):
     assert "bpmn-done" not in _classes(svg, "Task_Approve")  # current wins over done on a revisited step
     assert "bpmn-done" in _classes(svg, "Task_Review") and "bpmn-done" in _classes(svg, "Start_Received")
     assert not {"bpmn-active", "bpmn-done"} & _classes(svg, "Task_Notify")
-    active, done, plain = (
-        _group(svg, i).find(f"{SVG}rect") for i in ("Task_Approve", "Task_Review", "Task_Notify")
-    )
+    active, done, plain = (_group(svg, i).find(f"{SVG}rect") for i in ("Task_Approve", "Task_Review", "Task_Notify"))
     assert (active.get("stroke"), done.get("stroke")) == ("#0b4f9c", "#1e6b35")
     # Without colour: three different border widths, and a ▶ or ✓ badge drawn as a shape.
     assert len({float(r.get("stroke-width")) for r in (active, done, plain)}) == 3
-    badge_fills = {
-        c.get("fill") for i in ("Task_Approve", "Task_Review") for c in _group(svg, i).iter(f"{SVG}circle")
-    }
+    badge_fills = {c.get("fill") for i in ("Task_Approve", "Task_Review") for c in _group(svg, i).iter(f"{SVG}circle")}
     assert {"#0b4f9c", "#1e6b35"} <= badge_fills
     assert svg.find(f"{SVG}desc").text == 'Current step: Approve <A&B> "urgent" 审批.'
 
@@ -123,9 +119,7 @@ def test_chinese_names_wrap_into_lines_that_fit_the_shape(sample):
     lines = [span.text for span in spans]
     assert len(lines) > 1 and "".join(lines) == "受理审核申请材料并核对身份信息"
     assert all(text_em(line) * 12 <= 100 - 12 for line in lines)
-    assert len({span.get("x") for span in spans}) == 1 and len({span.get("y") for span in spans}) == len(
-        spans
-    )
+    assert len({span.get("x") for span in spans}) == 1 and len({span.get("y") for span in spans}) == len(spans)
 
 
 def test_names_and_titles_with_markup_are_escaped(sample):
@@ -146,9 +140,7 @@ def test_counts_draw_a_bubble_and_a_readable_heat_tint(sample):
     assert "".join(bubble.itertext()) == "12"
     fills = {r.get("fill") for r in _group(svg, "Gateway_Complete").iter(f"{SVG}rect")}
     assert diagram_shapes.BUBBLE not in fills  # nobody waiting: no bubble
-    busiest, quieter = (
-        _group(svg, i).find(f"{SVG}rect").get("fill") for i in ("Task_Approve", "Task_Notify")
-    )
+    busiest, quieter = (_group(svg, i).find(f"{SVG}rect").get("fill") for i in ("Task_Approve", "Task_Notify"))
     assert _luminance(busiest) < _luminance(quieter) < _luminance("#ffffff")
     assert _contrast(busiest, diagram_shapes.INK) >= 4.5
     assert _contrast(diagram_shapes.BUBBLE, "#ffffff") >= 4.5
@@ -177,17 +169,10 @@ def test_every_shape_kind_draws_and_flows_to_centres_end_on_the_border():
     assert {f"bpmn-{k}-gateway" for k in kinds} <= classes
     assert {"bpmn-service-task", "bpmn-manual-task", "bpmn-receive-task", "bpmn-call-activity"} <= classes
     assert {"bpmn-subprocess", "bpmn-data", "bpmn-group", "bpmn-annotation", "bpmn-association"} <= classes
-    assert {g.get("data-element-id") for g in svg.iter(f"{SVG}g") if g.get("data-element-id")} == _drawn_ids(
-        bpmn_xml
-    )
+    assert {g.get("data-element-id") for g in svg.iter(f"{SVG}g") if g.get("data-element-id")} == _drawn_ids(bpmn_xml)
     # F1's waypoints sit on both shapes' centres: its ends move out to the circle and to the task's side.
-    points = [
-        tuple(map(float, p.split(",")))
-        for p in _group(svg, "F1").find(f"{SVG}polyline").get("points").split()
-    ]
-    assert points[0] == pytest.approx((118, 100), abs=0.6) and points[-1] == pytest.approx(
-        (160, 100), abs=0.6
-    )
+    points = [tuple(map(float, p.split(","))) for p in _group(svg, "F1").find(f"{SVG}polyline").get("points").split()]
+    assert points[0] == pytest.approx((118, 100), abs=0.6) and points[-1] == pytest.approx((160, 100), abs=0.6)
     assert _svg(bpmn_xml).find(f"{SVG}title").text == "All shapes"
 
 
