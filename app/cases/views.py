@@ -7,6 +7,7 @@ from datetime import timedelta
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_login import current_user
 
 from app.cases import queries, service
@@ -186,8 +187,12 @@ def time_left_text(due, *, paused: bool = False) -> str:
     now = today()
     n = working_days_between(now, due, session_calendar())
     if now > due:
-        return _("overdue by %(n)s working days", n=max(-n, 1)) if -n != 0 else _("overdue")
-    return _("due today") if n == 0 else _("%(n)s working days left", n=n)
+        return (
+            ngettext("overdue by %(num)s working day", "overdue by %(num)s working days", max(-n, 1))
+            if -n != 0
+            else _("overdue")
+        )
+    return _("due today") if n == 0 else ngettext("%(num)s working day left", "%(num)s working days left", n)
 
 
 PERSONAL_FIELDS = ("id_number", "phone", "agent_id_number", "agent_phone")
