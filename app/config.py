@@ -47,6 +47,8 @@ class Config:
     RATELIMIT_STRATEGY = "moving-window"  # a fixed window lets 2× the limit through around a minute boundary
     LOGIN_RATE_LIMIT = os.environ.get("ANJU_LOGIN_RATE_LIMIT", "10 per minute")
     MAX_CONTENT_LENGTH = 12 * 1024 * 1024
+    # The public address of this installation: letters print <ANJU_PUBLIC_URL>/verify/<code> as their QR code.
+    ANJU_PUBLIC_URL = os.environ.get("ANJU_PUBLIC_URL", "http://127.0.0.1:5000")
     DISTRICT_CODE = os.environ.get("ANJU_DISTRICT_CODE", "330106")  # case numbers and letter numbers
     TESTING = False
 

@@ -159,7 +159,9 @@ def _common(facts: dict, kind: str) -> dict:
     }
     by_agent = f"经{agent['name']}（{agent['relationship']}）代为" if agent else ""
     issued_on = _iso(facts, "issued_on")
-    verify_where = agency["verification_url"] or "本机关办事窗口"
+    verify_where = agency["verification_url"] or (
+        f"{facts['public_url'].rstrip('/')}/verify" if facts.get("public_url") else "本机关办事窗口"
+    )
     return {
         "kind": kind,
         "title": TITLES[kind],
@@ -338,6 +340,11 @@ BUILDERS: dict[str, Callable[[dict, dict], dict]] = {
 }
 
 
+def verify_url(public_url: str, code: str) -> str:
+    """The public verification address of a letter, printed as its QR code: <public url>/verify/<code>."""
+    return f"{public_url.rstrip('/')}/verify/{code}"
+
+
 def build_letter_context(facts: dict) -> dict:
     """Validates `facts` for its kind and returns the template context (plain, JSON-serialisable).
 
@@ -348,4 +355,7 @@ def build_letter_context(facts: dict) -> dict:
     if kind not in BUILDERS:
         raise ValueError(f"unknown letter kind {kind!r}; known: {', '.join(BUILDERS)}")
     _require(facts, kind, COMMON_KEYS + KIND_KEYS[kind])
-    return BUILDERS[kind](facts, _common(facts, kind))
+    context = BUILDERS[kind](facts, _common(facts, kind))
+    if facts.get("public_url") and facts.get("verification_code"):
+        context["verify_url"] = verify_url(facts["public_url"], facts["verification_code"])
+    return context

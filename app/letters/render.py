@@ -43,6 +43,16 @@ def _group_code(code: str) -> str:
 
 _env.filters["group_code"] = _group_code
 
+
+def _qr_data_uri(text: str) -> str:
+    """A QR code (error correction M) as a `data:` PNG URI: the only kind of URL a letter may fetch."""
+    import segno
+
+    return segno.make(text, error="m", boost_error=False).png_data_uri(scale=8, border=0)
+
+
+_env.filters["qr_data_uri"] = _qr_data_uri
+
 _render_lock = threading.Lock()
 _font_config = None
 

@@ -12,6 +12,7 @@ import logging
 import secrets
 from typing import cast
 
+from flask import current_app
 from sqlalchemy import CursorResult, select, update
 
 from app.accounts.models import User
@@ -39,6 +40,7 @@ SERIES: dict[str, str] = {
 # No 0/O, 1/I/L: read over the phone and typed from paper without mistakes. 31 symbols ** 10 ≈ 2 ** 49.5.
 VERIFICATION_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 VERIFICATION_LENGTH = 10
+DEFAULT_PUBLIC_URL = "http://127.0.0.1:5000"  # config ANJU_PUBLIC_URL: where /verify/<code> is served
 
 
 def template_for(kind: str) -> str:
@@ -62,11 +64,17 @@ def issue_letter(
         raise ValueError(f"unknown letter kind {kind!r}")
     if facts.get("kind", kind) != kind:
         raise ValueError(f"facts are for {facts.get('kind')!r}, not {kind!r}")
-    facts = {**facts, "kind": kind, "agency": {**(facts.get("agency") or {}), "doc_code": doc_code}}
+    code = new_verification_code()
+    facts = {
+        "public_url": current_app.config.get("ANJU_PUBLIC_URL") or DEFAULT_PUBLIC_URL,
+        **facts,
+        "kind": kind,
+        "agency": {**(facts.get("agency") or {}), "doc_code": doc_code},
+        "verification_code": code,
+    }
     context = build_letter_context(facts)
     year = parse_date(context["issued_on"]).year
     number = next_reference_number(agency_unit_id=agency_unit_id, doc_code=doc_code, series=SERIES[kind], year=year)
-    code = new_verification_code()
     context = {**context, "number": number, "verification_code": code}
     template_name = template_for(kind)
     letter = Letter(
