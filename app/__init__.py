@@ -22,6 +22,7 @@ BLUEPRINTS = (
     "app.forms",
     "app.notifications.views",
     "app.supervision.views",
+    "app.portal.views",
 )
 
 

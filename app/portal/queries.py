@@ -1,0 +1,178 @@
+"""Read-only lookups for the public pages. Nothing here may tell a stranger whether a case exists.
+
+- `find_case` always does one lookup and one constant-time HMAC comparison, whether or not the number exists.
+- The session holds the case id and a tag bound to the case's access-code hash (`session_tag`), so a cookie
+  for one case cannot be turned into another case, and a changed access code ends old sessions.
+- `progress` and `verification` return plain dicts with only what the applicant or the stranger may see.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from datetime import date
+from typing import Any
+
+from flask import current_app
+from sqlalchemy import select
+
+from app.accounts.models import OrgUnit
+from app.cases import statutory
+from app.cases.models import FINAL_STATUSES, Case, CaseEvent, CaseStatus
+from app.cases.service import hash_access_code
+from app.core.clock import today
+from app.core.masking import mask_id_number, mask_name
+from app.extensions import db
+from app.inbox.models import HumanTask, TaskState
+from app.letters.models import Letter, LetterKind, LetterStatus
+from app.letters.service import VERIFICATION_ALPHABET, VERIFICATION_LENGTH
+
+# Compared against when no case has the number, so a wrong number costs the same as a wrong code.
+_NO_CASE_HASH = "0" * 64
+
+
+def normalise_number(number: str) -> str:
+    return "".join(number.split()).upper()[:40]
+
+
+def normalise_code(code: str) -> str:
+    return "".join(code.split()).replace("-", "").upper()[:32]
+
+
+def find_case(number: str, access_code: str) -> Case | None:
+    """The case with this number if the access code matches; None otherwise (without saying which was wrong)."""
+    case = db.session.scalars(select(Case).where(Case.number == normalise_number(number))).one_or_none()
+    stored = case.access_code_hash if case is not None else _NO_CASE_HASH
+    given = hash_access_code(normalise_code(access_code))
+    matches = hmac.compare_digest(given.encode(), stored.encode())
+    return case if matches and case is not None else None
+
+
+def session_tag(case: Case) -> str:
+    key = current_app.config["SECRET_KEY"].encode()
+    return hmac.new(key, f"portal:{case.id}:{case.access_code_hash}".encode(), hashlib.sha256).hexdigest()
+
+
+def case_from_session(entry: Any) -> Case | None:
+    """The case a session entry {"case_id", "tag"} stands for, or None if anything about it does not fit."""
+    if (
+        not isinstance(entry, dict)
+        or not isinstance(entry.get("case_id"), int)
+        or not isinstance(entry.get("tag"), str)
+    ):
+        return None
+    case = db.session.get(Case, entry["case_id"])
+    if case is None or not hmac.compare_digest(session_tag(case).encode(), entry["tag"].encode()):
+        return None
+    return case
+
+
+def _unit_names(unit_ids: set[int]) -> dict[int, OrgUnit]:
+    if not unit_ids:
+        return {}
+    return {u.id: u for u in db.session.scalars(select(OrgUnit).where(OrgUnit.id.in_(unit_ids)))}
+
+
+def missing_materials(case: Case, letters: list[Letter]) -> tuple[list[dict], str | None]:
+    """What the one-time supplement notice asked for, and by when: from the latest notice, else the check's data."""
+    notices = [letter for letter in letters if letter.kind == LetterKind.RP_SUPPLEMENT]
+    if notices:
+        ctx = notices[-1].context
+        items = [{"label": m.get("label", m.get("code")), "note": m.get("note", "")} for m in ctx.get("missing", [])]
+        return items, ctx.get("supplement_deadline")
+    check = (case.data or {}).get("check_materials") or {}
+    items = [
+        {"label": code, "note": (value or {}).get("note") or ""}
+        for code, value in (check.get("materials") or {}).items()
+        if (value or {}).get("verdict") in ("missing", "invalid")
+    ]
+    return items, check.get("supplement_deadline")
+
+
+def progress(case: Case) -> dict[str, Any]:
+    """The applicant's view of the case: steps done, where it is now, the deadline, letters. No staff names."""
+    events = db.session.scalars(
+        select(CaseEvent)
+        .where(CaseEvent.case_id == case.id, CaseEvent.kind.in_(("case_opened", "task_completed", "status_changed")))
+        .order_by(CaseEvent.id)
+    ).all()
+    open_tasks = db.session.scalars(
+        select(HumanTask).where(HumanTask.case_id == case.id, HumanTask.state == TaskState.OPEN).order_by(HumanTask.id)
+    ).all()
+    letters = list(
+        db.session.scalars(select(Letter).where(Letter.case_id == case.id).order_by(Letter.issued_at, Letter.id))
+    )
+    units = _unit_names({e.unit_id for e in events if e.unit_id} | {t.unit_id for t in open_tasks})
+    done = []
+    for event in events:
+        done.append(
+            {
+                "at": event.at,
+                "kind": event.kind,
+                "title": event.payload.get("title") if event.kind == "task_completed" else None,
+                "to": event.payload.get("to") if event.kind == "status_changed" else None,
+                "unit": units.get(event.unit_id) if event.unit_id else None,
+            }
+        )
+    current = [{"title": t.title, "unit": units.get(t.unit_id), "due_at": t.due_at} for t in open_tasks]
+    status = CaseStatus(case.status)
+    materials, supplement_deadline = (
+        missing_materials(case, letters) if status == CaseStatus.AWAITING_APPLICANT else ([], None)
+    )
+    return {
+        "case": case,
+        "status": str(status),
+        "final": status in FINAL_STATUSES,
+        "service": case.service,
+        "masked_name": mask_name(case.applicant_name),
+        "masked_id_number": mask_id_number(case.applicant_id_number),
+        "opened_on": case.opened_at.date() if case.opened_at else None,
+        "done": done,
+        "current": current,
+        "due_on": case.statutory_due_on,
+        "paused": statutory.is_paused(case),
+        "letters": [
+            {
+                "id": letter.id,
+                "title": letter.title,
+                "number": letter.number,
+                "issued_on": letter.context.get("issued_on"),
+            }
+            for letter in letters
+        ],
+        "missing_materials": materials,
+        "supplement_deadline": supplement_deadline,
+    }
+
+
+def well_formed_code(code: str) -> bool:
+    return len(code) == VERIFICATION_LENGTH and all(ch in VERIFICATION_ALPHABET for ch in code)
+
+
+def verification(code: str) -> dict[str, Any] | None:
+    """Only what a stranger holding the code may learn about the letter; None if no letter has the code."""
+    code = normalise_code(code)
+    if not well_formed_code(code):
+        return None
+    letter = db.session.scalars(select(Letter).where(Letter.verification_code == code)).one_or_none()
+    if letter is None:
+        return None
+    ctx = letter.context or {}
+    state = str(letter.status)
+    valid_until = None
+    if letter.kind == LetterKind.RP_APPROVAL:
+        raw = (ctx.get("permit") or {}).get("valid_until")
+        valid_until = date.fromisoformat(raw) if raw else None
+        if state == LetterStatus.VALID and valid_until is not None and valid_until < today():
+            state = "expired"
+    agency = db.session.get(OrgUnit, letter.agency_unit_id)
+    return {
+        "code": code,
+        "title": letter.title,
+        "number": letter.number,
+        "issued_on": ctx.get("issued_on") or letter.issued_at.date().isoformat(),
+        "agency": (ctx.get("agency") or {}).get("name") or (agency.name_zh if agency else ""),
+        "holder": mask_name((ctx.get("party") or {}).get("name")),
+        "state": state,
+        "valid_until": valid_until,
+    }

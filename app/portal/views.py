@@ -1,0 +1,136 @@
+"""Public pages: follow a case with its number and access code, download its letters, verify a letter."""
+
+from __future__ import annotations
+
+import io
+
+from flask import Blueprint, current_app, redirect, render_template, request, send_file, session, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from app.cases.lifecycle import EventKind, record
+from app.core.auth import public
+from app.core.errors import NotFound
+from app.extensions import db, limiter
+from app.letters import service as letters
+from app.letters.models import Letter
+from app.portal import queries
+
+bp = Blueprint("portal", __name__, template_folder="templates")
+SESSION_KEY = "portal_case"
+
+
+def rate_limit() -> str:
+    return current_app.config.get("PORTAL_RATE_LIMIT", "10 per minute")
+
+
+NEXT_STEPS = {
+    "received": _l(
+        "Your materials are being checked. If anything is missing you will get a one-time notice listing all of it."
+    ),
+    "awaiting_applicant": _l(
+        "Bring the missing materials listed below, with the notice, before the deadline. The case continues once "
+        "they are accepted."
+    ),
+    "in_review": _l("Your application has been accepted and is being verified. You will get a written decision."),
+    "approved": _l("The permit has been approved. Collect it with the decision letter and your ID card."),
+    "refused": _l("The application was refused. The decision letter explains why and how to appeal."),
+    "not_accepted": _l("The application was not accepted. The letter explains why and how to appeal."),
+    "closed": _l("The case is closed."),
+}
+VERIFY_STATES = {
+    "valid": _l("Valid"),
+    "revoked": _l("Revoked by the issuing agency"),
+    "superseded": _l("Superseded by a later letter"),
+    "expired": _l("Expired"),
+}
+
+
+@bp.app_context_processor
+def _portal_labels():
+    return {
+        "next_step_text": lambda status: str(NEXT_STEPS.get(str(status), "")),
+        "verify_state_label": lambda state: str(VERIFY_STATES.get(str(state), state)),
+    }
+
+
+def _tracked_case():
+    return queries.case_from_session(session.get(SESSION_KEY))
+
+
+@bp.get("/track")
+@public
+def track():
+    case = _tracked_case()
+    if case is not None:
+        return render_template("portal/progress.html", **queries.progress(case))
+    session.pop(SESSION_KEY, None)
+    return render_template("portal/track.html", number="", errors={})
+
+
+@bp.post("/track")
+@public
+@limiter.limit(rate_limit)
+def track_submit():
+    number = request.form.get("case_number", "").strip()
+    code = request.form.get("access_code", "").strip()
+    errors: dict[str, str] = {}
+    if not number:
+        errors["case_number"] = _("Enter the case number printed on your receipt")
+    if not code:
+        errors["access_code"] = _("Enter the access code printed on your receipt")
+    case = queries.find_case(number, code) if not errors else None
+    if case is None:
+        if not errors:
+            # The same words whether the number or the code is wrong: never tell whether a case exists.
+            errors["case_number"] = _("The case number and access code do not match a case. Check both and try again.")
+        return render_template("portal/track.html", number=number, errors=errors), 422
+    session[SESSION_KEY] = {"case_id": case.id, "tag": queries.session_tag(case)}
+    return redirect(url_for("portal.track"))
+
+
+@bp.post("/track/leave")
+@public
+def leave():
+    session.pop(SESSION_KEY, None)
+    return redirect(url_for("portal.track"))
+
+
+@bp.get("/track/letters/<int:letter_id>.pdf")
+@public
+def letter_pdf(letter_id: int):
+    case = _tracked_case()
+    letter = db.session.get(Letter, letter_id) if case is not None else None
+    if case is None or letter is None or letter.case_id != case.id:
+        raise NotFound(_("This letter does not exist."))  # the same answer for absent and not yours
+    pdf = letters.letter_pdf(letter)
+    record(case, EventKind.LETTER_DOWNLOADED, actor=None, letter_id=letter.id, number=letter.number, by="applicant")
+    db.session.commit()
+    response = send_file(
+        io.BytesIO(pdf),
+        mimetype="application/pdf",
+        as_attachment=True,
+        download_name=letters.download_filename(letter),
+        conditional=False,
+        etag=False,
+        max_age=0,
+    )
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@bp.get("/verify")
+@public
+def verify():
+    code = request.args.get("code", "").strip()
+    if code:
+        return redirect(url_for("portal.verify_code", code=queries.normalise_code(code) or "-"))
+    return render_template("portal/verify.html", code="", result=None, looked_up=False)
+
+
+@bp.get("/verify/<code>")
+@public
+@limiter.limit(rate_limit)
+def verify_code(code: str):
+    result = queries.verification(code)
+    return render_template("portal/verify.html", code=code, result=result, looked_up=True), (200 if result else 404)
