@@ -73,6 +73,29 @@ def sync_tasks(
     return created
 
 
+def lock_cases_of(condition) -> tuple[dict[int, Case], list[HumanTask]]:
+    """Locks the cases owning the tasks that match `condition`, then reads those tasks AFTER the lock.
+
+    Cases are locked in id order, so two batches over overlapping cases never deadlock; reading the tasks after
+    the lock means a task completed a moment ago by someone else is seen as completed (and skipped).
+    """
+    owners = select(HumanTask.case_id).where(condition)
+    cases = {
+        c.id: c
+        for c in db.session.scalars(
+            select(Case)
+            .where(Case.id.in_(owners))
+            .order_by(Case.id)
+            .with_for_update()
+            .execution_options(populate_existing=True)
+        )
+    }
+    tasks = db.session.scalars(
+        select(HumanTask).where(condition).order_by(HumanTask.id).execution_options(populate_existing=True)
+    ).all()
+    return cases, list(tasks)
+
+
 def may_act_on(user: User, task: HumanTask) -> bool:
     units = accounts.visible_unit_ids(user)
     return units is None or task.unit_id in units
@@ -191,20 +214,7 @@ def reassign_tasks(*, task_ids: Iterable[int], to_user_id: int, actor: User, rea
     target, away = _present(chosen), None
     if target.id != chosen.id:
         away = chosen
-    owners = select(HumanTask.case_id).where(HumanTask.id.in_(ids))
-    cases = {
-        c.id: c
-        for c in db.session.scalars(
-            select(Case)
-            .where(Case.id.in_(owners))
-            .order_by(Case.id)
-            .with_for_update()
-            .execution_options(populate_existing=True)
-        )
-    }
-    tasks = db.session.scalars(
-        select(HumanTask).where(HumanTask.id.in_(ids)).order_by(HumanTask.id).execution_options(populate_existing=True)
-    ).all()
+    cases, tasks = lock_cases_of(HumanTask.id.in_(ids))
     if len(tasks) != len(ids) or not all(may_act_on(actor, t) for t in tasks):
         raise NotFound(_("This task does not exist or is not in your units."))
     target_reach = accounts.visible_unit_ids(target)

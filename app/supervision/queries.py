@@ -16,7 +16,7 @@ from app.cases.models import Case
 from app.core.clock import CHINA_TZ, utcnow
 from app.extensions import db
 from app.inbox.models import HumanTask, TaskState
-from app.inbox.queries import DueBounds, due_bounds, due_clause
+from app.inbox.queries import URGENCY, DueBounds, due_bounds, due_clause
 from app.supervision.measures import at_risk_clause, forecast, task_hours
 from app.supervision.models import Delegation, SavedView
 
@@ -49,11 +49,22 @@ class Dashboard:
 
 @dataclass
 class Scope:
-    """Whose tasks a supervisor looks at: their units (None: all, for admins)."""
+    """Whose tasks a supervisor looks at: their units (None: all, for admins).
+
+    The at-risk condition needs the forecast (typical step times over 90 days of history: the most expensive
+    read of the desk), so it is built on first use only: a drill-down into overdue / today / next3 never pays it.
+    """
 
     units: set[int] | None
     bounds: DueBounds
-    risk: object = field(repr=False)
+    now: datetime
+    _risk: object = field(default=None, repr=False)
+
+    @property
+    def risk(self):
+        if self._risk is None:
+            self._risk = at_risk_clause(forecast(self.now), self.now)
+        return self._risk
 
     def where(self) -> list:
         clauses = [HumanTask.state == TaskState.OPEN]
@@ -64,7 +75,7 @@ class Scope:
 
 def scope_for(user: User, now: datetime | None = None) -> Scope:
     now = now or utcnow()
-    return Scope(accounts.visible_unit_ids(user), due_bounds(now), at_risk_clause(forecast(now), now))
+    return Scope(accounts.visible_unit_ids(user), due_bounds(now), now)
 
 
 def _bucket_clause(bucket: str, scope: Scope):
@@ -150,7 +161,9 @@ def task_list(
     user: User, filters: TaskFilter, *, page: int = 1, export: bool = False, now: datetime | None = None
 ) -> TaskList:
     scope = scope_for(user, now)
-    query = select(HumanTask).join(Case, Case.id == HumanTask.case_id).where(*scope.where())
+    query = select(HumanTask).where(*scope.where())
+    if filters.bucket == "at_risk":  # the only bucket that reads the case (its statutory deadline)
+        query = query.join(Case, Case.id == HumanTask.case_id)
     if filters.bucket:
         query = query.where(_bucket_clause(filters.bucket, scope))
     if filters.unit_id is not None:
@@ -166,7 +179,7 @@ def task_list(
     page = 1 if export else max(page, 1)
     rows = db.session.scalars(
         query.options(joinedload(HumanTask.case), joinedload(HumanTask.unit), joinedload(HumanTask.assignee))
-        .order_by(HumanTask.priority.desc(), HumanTask.due_at.is_(None), HumanTask.due_at, HumanTask.id)
+        .order_by(*URGENCY)
         .limit(size)
         .offset((page - 1) * size)
     ).all()

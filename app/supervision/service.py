@@ -230,25 +230,9 @@ def apply_delegations(*, on: date | None = None) -> int:
 
 
 def _hand_over(delegation: Delegation) -> int:
-    owners = select(HumanTask.case_id).where(
-        HumanTask.assignee_id == delegation.user_id, HumanTask.state == TaskState.OPEN
+    cases, tasks = inbox.lock_cases_of(
+        (HumanTask.assignee_id == delegation.user_id) & (HumanTask.state == TaskState.OPEN)
     )
-    cases = {
-        c.id: c
-        for c in db.session.scalars(
-            select(Case)
-            .where(Case.id.in_(owners))
-            .order_by(Case.id)
-            .with_for_update()
-            .execution_options(populate_existing=True)
-        )
-    }
-    tasks = db.session.scalars(
-        select(HumanTask)
-        .where(HumanTask.assignee_id == delegation.user_id, HumanTask.state == TaskState.OPEN)
-        .order_by(HumanTask.id)
-        .execution_options(populate_existing=True)
-    ).all()
     substitute, absent = delegation.substitute, delegation.user
     details = {"from_name": absent.display_name, "delegation": delegation.id, "until": delegation.ends_on.isoformat()}
     for task in tasks:
