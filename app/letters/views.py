@@ -30,6 +30,11 @@ def download(letter_id: int):
     pdf = service.letter_pdf(letter)
     service.record_download(letter=letter, case=case, actor=current_user._get_current_object())
     db.session.commit()
+    return pdf_response(letter, pdf)
+
+
+def pdf_response(letter: Letter, pdf: bytes):
+    """The stored PDF as a download. Personal data: no shared or browser cache keeps a copy."""
     response = send_file(
         io.BytesIO(pdf),
         mimetype="application/pdf",
@@ -39,6 +44,5 @@ def download(letter_id: int):
         etag=False,
         max_age=0,
     )
-    # Personal data: no shared or browser cache keeps a copy.
     response.headers["Cache-Control"] = "private, no-store"
     return response

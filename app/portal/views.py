@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import io
-
-from flask import Blueprint, current_app, redirect, render_template, request, send_file, session, url_for
+from flask import Blueprint, current_app, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -14,6 +12,7 @@ from app.core.errors import NotFound
 from app.extensions import db, limiter
 from app.letters import service as letters
 from app.letters.models import Letter
+from app.letters.views import pdf_response
 from app.portal import queries
 
 bp = Blueprint("portal", __name__, template_folder="templates")
@@ -106,17 +105,7 @@ def letter_pdf(letter_id: int):
     pdf = letters.letter_pdf(letter)
     record(case, EventKind.LETTER_DOWNLOADED, actor=None, letter_id=letter.id, number=letter.number, by="applicant")
     db.session.commit()
-    response = send_file(
-        io.BytesIO(pdf),
-        mimetype="application/pdf",
-        as_attachment=True,
-        download_name=letters.download_filename(letter),
-        conditional=False,
-        etag=False,
-        max_age=0,
-    )
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    return pdf_response(letter, pdf)
 
 
 @bp.get("/verify")
