@@ -50,6 +50,9 @@ class Config:
     # The public address of this installation: letters print <ANJU_PUBLIC_URL>/verify/<code> as their QR code.
     ANJU_PUBLIC_URL = os.environ.get("ANJU_PUBLIC_URL", "http://127.0.0.1:5000")
     DISTRICT_CODE = os.environ.get("ANJU_DISTRICT_CODE", "330106")  # case numbers and letter numbers
+    # The dashboard's at-risk forecast (typical step times over 90 days) is recomputed at most this often:
+    # ≈ 0.8 s at a million cases, so at-risk counts may be up to this many seconds old.
+    FORECAST_CACHE_SECONDS = int(os.environ.get("ANJU_FORECAST_CACHE_SECONDS", "600"))
     TESTING = False
 
 

@@ -133,7 +133,8 @@ SELECT x.case_id, md5(x.case_id::text || '-' || x.s)::uuid::text, x.task_name, x
 FROM (
   SELECT c.id AS case_id, s, st.task_name, st.title, st.lane,
          CASE s WHEN 1 THEN c.intake_unit_id WHEN 2 THEN c.community_id ELSE tc.station_id END AS unit_id,
-         CASE WHEN c.closed_at IS NOT NULL THEN (CASE WHEN c.id %% 50 = 0 AND s = 3 THEN 'CANCELLED' ELSE 'COMPLETED' END)
+         CASE WHEN c.closed_at IS NOT NULL
+              THEN (CASE WHEN c.id %% 50 = 0 AND s = 3 THEN 'CANCELLED' ELSE 'COMPLETED' END)
               WHEN s < open_step THEN 'COMPLETED' ELSE 'OPEN' END AS state,
          CASE WHEN c.closed_at IS NULL AND s = open_step AND c.id %% 5 < 2 THEN NULL
               ELSE (SELECT cw.user_id FROM t_cw cw
@@ -142,7 +143,7 @@ FROM (
                     ORDER BY (cw.user_id + c.id) %% 7 LIMIT 1) END AS assignee_id,
          c.opened_at + interval '1 day' * (s - 1) * 2 AS created_at,
          CASE WHEN c.closed_at IS NULL AND s = open_step
-              THEN %(now)s::timestamptz + interval '1 hour' * (((c.id * 7919) %% 721) - 360)
+              THEN %(now)s::timestamptz + interval '1 hour' * (((c.id::bigint * 7919) %% 721) - 360)
               ELSE c.opened_at + interval '1 day' * (s * 3) END AS due_at
   FROM cases c
   JOIN t_comm tc ON tc.community_id = c.community_id
@@ -175,24 +176,24 @@ def generate(name: str, cases: int) -> dict:
         base = conn.execute("SELECT max(id) FROM cases").fetchone()[0]
         sql = GENERATE_SQL
         if "open" in states:  # the enum is stored by value or by name depending on the column: follow the template
-            sql = sql.replace("'OPEN'", "'open'").replace("'COMPLETED'", "'completed'").replace(
-                "'CANCELLED'", "'cancelled'"
+            sql = (
+                sql.replace("'OPEN'", "'open'")
+                .replace("'COMPLETED'", "'completed'")
+                .replace("'CANCELLED'", "'cancelled'")
             )
         with conn.cursor() as cur:
             cur.execute("SET synchronous_commit = off")
             params = {
-                    "base": base,
-                    "n": cases,
-                    "closed_n": int(cases * 0.93),
-                    "template": template,
-                    "now": NOW,
+                "base": base,
+                "n": cases,
+                "closed_n": int(cases * 0.93),
+                "template": template,
+                "now": NOW,
             }
             for statement in filter(None, (part.strip() for part in sql.split(";\n\n"))):
                 cur.execute(statement, params)
         conn.commit()
-        conn.execute(
-            "SELECT setval(pg_get_serial_sequence('cases', 'id'), (SELECT max(id) FROM cases))"
-        )
+        conn.execute("SELECT setval(pg_get_serial_sequence('cases', 'id'), (SELECT max(id) FROM cases))")
         conn.commit()
     with psycopg.connect(url_for(name, driver=False), autocommit=True) as conn:
         conn.execute("VACUUM (ANALYZE) cases")
@@ -205,8 +206,12 @@ def generate(name: str, cases: int) -> dict:
     return {
         "seconds": round(time.perf_counter() - started, 1),
         "seed_seconds": round(seeded, 1),
-        "template": {"workflow_state_chars": template_row[0], "data_chars": template_row[1],
-                     "workflow_state_stored": template_row[2], "data_stored": template_row[3]},
+        "template": {
+            "workflow_state_chars": template_row[0],
+            "data_chars": template_row[1],
+            "workflow_state_stored": template_row[2],
+            "data_stored": template_row[3],
+        },
         "template_tasks": tasks,
         "roles": sorted(roles),
         "cases": stats[0],

@@ -1,6 +1,7 @@
 """The baseline: raw SpiffWorkflow running bpmn/residence_permit.bpmn in memory, with a full serialize +
 deserialize (spec included, SpiffWorkflow's own serializer) around every user task — what any app storing
 workflow state must at least do. This file deliberately uses SpiffWorkflow directly; the app does not."""
+
 from __future__ import annotations
 
 import time
@@ -13,9 +14,17 @@ from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
 from SpiffWorkflow.util.task import TaskState
 
 ROOT = Path(__file__).resolve().parent.parent
-START = {"applicant_name": "王芳", "birth_date": "1990-05-04", "received_on": "2026-11-20",
-         "residence_registered_on": "2026-01-10", "basis": "stable_job", "agent_name": None,
-         "mobility_impaired": False, "purpose_of_stay": "work", "special_talent": False}
+START = {
+    "applicant_name": "王芳",
+    "birth_date": "1990-05-04",
+    "received_on": "2026-11-20",
+    "residence_registered_on": "2026-01-10",
+    "basis": "stable_job",
+    "agent_name": None,
+    "mobility_impaired": False,
+    "purpose_of_stay": "work",
+    "special_talent": False,
+}
 STEPS = [
     {"materials": {"id_card": {"verdict": "provided"}, "proof_of_address": {"verdict": "provided"}}},
     {"lives_at_address": True, "visit_date": "2026-11-20", "observations": "经入户核查，申请人居住属实"},

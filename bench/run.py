@@ -7,6 +7,7 @@ Per-task cost = wall time / user tasks completed (3 per case; opening the case i
 counts starting the workflow). Letters are issued (numbered, stored) in the transaction; their PDFs are
 rendered after commit by the worker and are measured separately (bench/letters.py).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -72,15 +73,19 @@ def run_service(url: str, cases: int) -> dict:
     verify = {"lives_at_address": "true", "visit_date": "2026-11-20", "observations": "经入户核查，申请人居住属实"}
     with app.app_context():
         users = {u.username: u for u in db.session.scalars(select(User))}
-        steps = [("window2", mats), ("community_c0201", verify),
-                 ("police_p02", {"decision": "approve", "issue_date": "2026-11-20"})]
+        steps = [
+            ("window2", mats),
+            ("community_c0201", verify),
+            ("police_p02", {"decision": "approve", "issue_date": "2026-11-20"}),
+        ]
         started = time.perf_counter()
         for form in forms:
             case, _code = service.open_case(service="residence_permit", form=form, actor=users["window1"], locale="zh")
             db.session.commit()
             for username, data in steps:
-                task_id = db.session.scalar(select(HumanTask.id).where(HumanTask.case_id == case.id,
-                                                                       HumanTask.state == TaskState.OPEN))
+                task_id = db.session.scalar(
+                    select(HumanTask.id).where(HumanTask.case_id == case.id, HumanTask.state == TaskState.OPEN)
+                )
                 service.complete_task(task_id=task_id, actor=users[username], form=data, locale="zh")
                 db.session.commit()
         elapsed = time.perf_counter() - started
@@ -102,8 +107,11 @@ def run_http(url: str, cases: int) -> dict:
     for username in ("window1", "window2", "community_c0201", "police_p02"):
         clients[username] = app.test_client()
         clients[username].post("/login", data={"username": username, "password": DEMO_PASSWORD})
-    steps = [("window2", mats), ("community_c0201", verify),
-             ("police_p02", {"decision": "approve", "issue_date": "2026-11-20"})]
+    steps = [
+        ("window2", mats),
+        ("community_c0201", verify),
+        ("police_p02", {"decision": "approve", "issue_date": "2026-11-20"}),
+    ]
     started = time.perf_counter()
     for form in forms:
         response = clients["window1"].post("/cases/new?service=residence_permit", data=form)
@@ -111,8 +119,9 @@ def run_http(url: str, cases: int) -> dict:
         case_id = int(response.location.rsplit("/", 1)[1])
         for username, data in steps:
             with app.app_context():
-                task_id = db.session.scalar(select(HumanTask.id).where(HumanTask.case_id == case_id,
-                                                                       HumanTask.state == TaskState.OPEN))
+                task_id = db.session.scalar(
+                    select(HumanTask.id).where(HumanTask.case_id == case_id, HumanTask.state == TaskState.OPEN)
+                )
             response = clients[username].post(f"/inbox/tasks/{task_id}", data=data)
             assert response.status_code == 302, (response.status_code, response.get_data(as_text=True)[-600:])
     elapsed = time.perf_counter() - started

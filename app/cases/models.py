@@ -44,6 +44,16 @@ class Case(db.Model):
     __table_args__ = (
         Index("ix_cases_community_status", "community_id", "status"),
         Index("ix_cases_service_opened", "service", "opened_at"),
+        # The timer scan's claim, in its exact order: many timers fall due at the same moment (deadlines end at
+        # 23:59:59), so an index on next_timer_at alone left PostgreSQL sorting every due case on each claim.
+        # Partial: only cases with a pending timer.
+        Index(
+            "ix_cases_timer_scan",
+            "next_timer_at",
+            "id",
+            postgresql_where=text("next_timer_at IS NOT NULL"),
+            sqlite_where=text("next_timer_at IS NOT NULL"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -69,8 +79,8 @@ class Case(db.Model):
     serializer_version: Mapped[str] = mapped_column(String(20))
     # When the timer scan should next look at this case: its earliest pending BPMN timer, kept by every engine
     # step (cases.steps), or a retry time after a failed attempt. NULL: no timer pending. Indexed for the scan
-    # "next_timer_at < now ORDER BY next_timer_at" (cases.timers, docs/timers.md).
-    next_timer_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), index=True)
+    # "next_timer_at < now ORDER BY next_timer_at, id" (cases.timers, docs/timers.md): ix_cases_timer_scan.
+    next_timer_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     timer_failures: Mapped[int] = mapped_column(default=0, server_default=text("0"))  # in a row, for the backoff
     # Optimistic lock: every save bumps it; a save against a stale version fails (see cases.service).
     lock_version: Mapped[int] = mapped_column(default=1)

@@ -1,8 +1,8 @@
 """Firing due BPMN timers: the scan, exactly once per timer, retries with backoff. See docs/timers.md.
 
 Each case with a pending timer carries `next_timer_at` (its earliest timer, kept by cases.steps.advance).
-`fire_due` claims one due case at a time with SELECT … FOR UPDATE SKIP LOCKED, fires its timers through the
-engine, runs the same `advance` as a person's step, and commits — one transaction per case:
+`fire_due` claims due cases with SELECT … FOR UPDATE SKIP LOCKED (a batch at a time), fires each case's timers
+through the engine in its own SAVEPOINT, runs the same `advance` as a person's step, and commits the batch:
 
 * exactly once: the fired timer is part of the workflow state saved in the transaction that fired it. The row
   lock keeps any other worker (or a person completing a task) off the case meanwhile; SKIP LOCKED sends other
@@ -41,25 +41,53 @@ class TimerNotFired(RuntimeError):
     """The case was due but the engine fired nothing: treated as a failure so the scan cannot spin on it."""
 
 
-def fire_due(*, now: datetime | None = None, limit: int = 500) -> int:
-    """Fires the timers due before `now` (default: Anju's clock) in up to `limit` cases, each case committed on
-    its own. Returns the number of timers fired. Safe to run in any number of workers at once."""
+BATCH = 20  # cases claimed and committed together; each fired in its own SAVEPOINT
+
+
+def fire_due(*, now: datetime | None = None, limit: int = 500, batch: int = BATCH) -> int:
+    """Fires the timers due before `now` (default: Anju's clock) in up to `limit` cases. Returns the number of
+    timers fired. Safe to run in any number of workers at once.
+
+    Cases are claimed `batch` at a time (one SELECT … FOR UPDATE SKIP LOCKED) and committed together; each case
+    fires inside its own SAVEPOINT, so a case that fails rolls back alone — the others of the batch commit —
+    and is recorded and retried like before. Exactly once holds as with one case per transaction: a case's
+    fired timers and its saved state are in the same commit, and its row stays locked until then. A worker
+    killed mid-batch commits none of it: the whole batch is still due for the next scan."""
     now = (now or utcnow()).astimezone(UTC)
     fired = 0
     failed: set[int] = set()  # cases that failed in this call: not claimed again until their retry time
-    for _ in range(limit):
-        case = _claim_next(now, skip=failed)
-        if case is None:
+    claimed = 0
+    while claimed < limit:
+        cases = _claim_batch(now, skip=failed, size=max(1, min(batch, limit - claimed)))
+        if not cases:
             db.session.rollback()  # end the (read-only) transaction of the empty claim
             break
-        case_id = case.id
+        claimed += len(cases)
+        fired_here = 0
+        failures: list[tuple[int, Exception]] = []
+        for case in cases:
+            case_id = case.id
+            # Jobs queued by the batch's earlier cases (letters to render after commit): a rollback, even of a
+            # savepoint, drops every pending job (core.jobs), so they are put back if this case fails.
+            queued = list(db.session.info.get("jobs_pending", ()))
+            try:
+                with db.session.begin_nested():
+                    fired_here += _fire(case, now)
+            except Exception as exc:  # one bad case must not stop the others; BaseException (a kill) is not caught
+                db.session.info["jobs_pending"] = queued
+                failed.add(case_id)
+                failures.append((case_id, exc))
+                log.exception("timers of case %s failed; retried later", case_id)
         try:
-            fired += _fire(case, now)
             db.session.commit()
-        except Exception as exc:  # one bad case must not stop the others; BaseException (a kill) is not caught
+        except Exception as exc:  # the commit itself failed: nothing of the batch was saved, all stay due
             db.session.rollback()
-            failed.add(case_id)
-            log.exception("timers of case %s failed; retried later", case_id)
+            log.exception("commit of a timer batch failed; its cases are retried later")
+            failures = [(case.id, exc) for case in cases if case.id not in failed]
+            failed.update(case_id for case_id, _exc in failures)
+            fired_here = 0
+        fired += fired_here
+        for case_id, exc in failures:
             _record_failure(case_id, now, exc)
     if fired:
         log.info("fired %d timers", fired)
@@ -67,20 +95,20 @@ def fire_due(*, now: datetime | None = None, limit: int = 500) -> int:
     return fired
 
 
-def _claim_next(now: datetime, *, skip: set[int]) -> Case | None:
+def _claim_batch(now: datetime, *, skip: set[int], size: int) -> list[Case]:
     # Strictly before `now`, as the engine fires only timers due before its now: a case due exactly at `now`
     # would otherwise be claimed and found not yet due.
     query = (
         select(Case)
         .where(Case.next_timer_at.is_not(None), Case.next_timer_at < now)
         .order_by(Case.next_timer_at, Case.id)
-        .limit(1)
+        .limit(size)
         .with_for_update(skip_locked=True)  # PostgreSQL; SQLite ignores it (one writer at a time anyway)
         .execution_options(populate_existing=True)
     )
     if skip:
         query = query.where(Case.id.not_in(skip))
-    return db.session.scalar(query)
+    return list(db.session.scalars(query))
 
 
 def _fire(case: Case, now: datetime) -> int:

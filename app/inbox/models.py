@@ -52,3 +52,35 @@ class HumanTask(db.Model):
     unit: Mapped[OrgUnit] = relationship()
     assignee: Mapped[User | None] = relationship(foreign_keys=[assignee_id])
     completed_by: Mapped[User | None] = relationship(foreign_keys=[completed_by_id])
+
+
+# Partial indexes on the open tasks only (a few % of the rows, however long the history grows), in the inbox order
+# (inbox.queries.URGENCY: priority DESC, due_at ASC — NULLS LAST, PostgreSQL's default for ASC —, id): a page is an
+# index range scan with LIMIT, counts are index-only. Measured at a million cases in BENCHMARKS.md "Scale (issue 3)";
+# plans in bench/plans/. Declared after the class to use `priority.desc()` (compared by Alembic, unlike text()).
+_OPEN = HumanTask.state == TaskState.OPEN
+Index(
+    "ix_human_tasks_open_unclaimed",  # "unclaimed in my units"
+    HumanTask.unit_id,
+    HumanTask.priority.desc(),
+    HumanTask.due_at,
+    HumanTask.id,
+    postgresql_where=_OPEN & HumanTask.assignee_id.is_(None),
+    sqlite_where=_OPEN & HumanTask.assignee_id.is_(None),
+)
+Index(
+    "ix_human_tasks_open_assignee",  # "my tasks", workload per person
+    HumanTask.assignee_id,
+    HumanTask.priority.desc(),
+    HumanTask.due_at,
+    HumanTask.id,
+    postgresql_where=_OPEN,
+    sqlite_where=_OPEN,
+)
+Index(
+    "ix_human_tasks_open_unit_due",  # supervisor's desk: buckets by due date per unit, drill-downs
+    HumanTask.unit_id,
+    HumanTask.due_at,
+    postgresql_where=_OPEN,
+    sqlite_where=_OPEN,
+)
