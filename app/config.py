@@ -58,6 +58,7 @@ class Config:
 
 class TestConfig(Config):
     TESTING = True
+    FORECAST_CACHE_SECONDS = 0  # tests change history between calls; the cache has its own test
     JOBS_MODE = "manual"  # tests that are about jobs switch to "inline"; the rest don't render PDFs they don't read
     TIMER_THREAD = False  # tests fire timers by calling cases.timers.fire_due with the clock where they want it
     SECRET_KEY = "test"

@@ -75,3 +75,15 @@ def test_a_step_without_history_predicts_nothing(world, build):
     case = build.case(status=CaseStatus.RECEIVED, due_on=date(2026, 11, 21))
     build.task(case, "check_materials", unit="MSC")
     assert queries.dashboard(world.users["district_lead"]).total.at_risk == 0
+
+
+def test_the_forecast_is_cached_for_the_configured_time(app, db, world, monkeypatch):
+    from app.core import clock
+    from app.supervision import queries as supervision_queries
+
+    monkeypatch.setitem(app.config, "FORECAST_CACHE_SECONDS", 60)
+    monkeypatch.setattr(supervision_queries, "_forecasts", {})
+    first = supervision_queries.cached_forecast(clock.utcnow())
+    assert supervision_queries.cached_forecast(clock.utcnow()) is first
+    monkeypatch.setitem(app.config, "FORECAST_CACHE_SECONDS", 0)
+    assert supervision_queries.cached_forecast(clock.utcnow()) is not first
