@@ -40,7 +40,26 @@ def _globals():
     return scripting.ALLOWED_FUNCTIONS
 
 
+def _calendar_without_database():
+    # The timers' after_working_days() counts on the working-day calendar; the raw run has no database, so it
+    # gets the packaged calendar (the same days the seeded table holds).
+    from app.calendar.sources import PackagedCalendar
+    from app.cases import deadlines
+
+    calendar, original = PackagedCalendar(), deadlines.session_calendar
+    deadlines.session_calendar = lambda: calendar
+    return lambda: setattr(deadlines, "session_calendar", original)
+
+
 def run_raw(cases: int) -> dict:
+    restore = _calendar_without_database()
+    try:
+        return _run_raw(cases)
+    finally:
+        restore()  # the service-layer runs in the same process must use the database calendar
+
+
+def _run_raw(cases: int) -> dict:
     from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine, TaskDataEnvironment
 
     parser = SpiffBpmnParser()

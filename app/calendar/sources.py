@@ -141,3 +141,22 @@ def provisional_year(year: int) -> tuple[DaySpec, ...]:
 def exceptions(specs: Iterator[DaySpec] | list[DaySpec] | tuple[DaySpec, ...]) -> list[DaySpec]:
     """The days a notice has to mention: those that differ from a plain weekday/weekend, or carry a name."""
     return [s for s in specs if s != default_day(s.day)]
+
+
+class PackagedCalendar:
+    """The working-day calendar from the packaged sources (official years, else the statutory rules), so engine
+    tests and the raw-engine benchmark count working days without a database. Same answers as the seeded calendar
+    table (before any admin correction)."""
+
+    def __init__(self) -> None:
+        self._years: dict[int, dict] = {}
+
+    def day(self, day, /):
+        from app.calendar.deadlines import DayStatus
+
+        if day.year not in self._years:
+            official = official_year(day.year)
+            specs = official or provisional_year(day.year)
+            self._years[day.year] = {"provisional": official is None, "days": {s.day: s.is_workday for s in specs}}
+        year = self._years[day.year]
+        return DayStatus(year["days"][day], year["provisional"])

@@ -28,24 +28,7 @@ def permit_bundle() -> engine.ProcessBundle:
     return bundle_from("residence_permit", *load_sources("residence_permit"))
 
 
-class PackagedCalendar:
-    """The working-day calendar from the packaged sources (official years, else the statutory rules), so engine
-    tests count working days without a database. Same answers as the seeded calendar table."""
-
-    def __init__(self) -> None:
-        self._years: dict[int, dict] = {}
-
-    def day(self, day, /):
-        from app.calendar import sources
-        from app.calendar.deadlines import DayStatus
-
-        if day.year not in self._years:
-            official = sources.official_year(day.year)
-            specs = official or sources.provisional_year(day.year)
-            self._years[day.year] = {"provisional": official is None, "days": {s.day: s.is_workday for s in specs}}
-        year = self._years[day.year]
-        return DayStatus(year["days"][day], year["provisional"])
-
+from app.calendar.sources import PackagedCalendar  # noqa: E402
 
 _CALENDAR = PackagedCalendar()
 
