@@ -43,7 +43,10 @@ def live_server(tmp_path_factory) -> Iterator[LiveServer]:
     class BrowserTestConfig(TestConfig):
         SQLALCHEMY_DATABASE_URI = f"sqlite:///{db_file}"
         SQLALCHEMY_ENGINE_OPTIONS: dict = {}
-        RATELIMIT_ENABLED = False
+        # Generous limits, not RATELIMIT_ENABLED = False: Flask-Limiter keeps `enabled` on the one global
+        # Limiter, so disabling it here would switch rate limiting off for every app in this test process.
+        LOGIN_RATE_LIMIT = "1000 per minute"
+        PORTAL_RATE_LIMIT = "1000 per minute"
         DEPLOY_ON_START = False
 
     application = create_app(BrowserTestConfig)
