@@ -286,7 +286,7 @@ FLOWS = [
         "cond": 'supplied == "not_supplied"',
     },
     {"id": "f_not_accepted_end", "from": "ev_not_accepted", "to": "end_not_accepted"},
-    {"id": "f_eligible", "from": "gw_eligible", "to": "ev_accepted", "name": "符合"},
+    {"id": "f_eligible", "from": "gw_eligible", "to": "ev_accepted", "name": "符合", "label_at": (1118, 50)},
     {
         "id": "f_ineligible",
         "from": "gw_eligible",
@@ -300,7 +300,7 @@ FLOWS = [
     {"id": "f_to_community", "from": "ev_accepted", "to": "verify_residence", "route": "v"},
     {"id": "f_verified", "from": "verify_residence", "to": "approve", "route": "hv"},
     {"id": "f_decided", "from": "approve", "to": "gw_decision"},
-    {"id": "f_approve", "from": "gw_decision", "to": "compute_validity", "name": "准予"},
+    {"id": "f_approve", "from": "gw_decision", "to": "compute_validity", "name": "准予", "label_at": (1468, 570)},
     {
         "id": "f_refuse",
         "from": "gw_decision",
@@ -359,3 +359,18 @@ PROCESS = {
     "elements": ELEMENTS,
     "flows": FLOWS,
 }
+
+# Everything sits right of the lanes' name band (x 30–60): shift the drawing 40 px once, here, rather than
+# editing every coordinate above.
+X_SHIFT = 40
+for _element in ELEMENTS:
+    if "x" in _element:  # boundary events take their place from the task they sit on
+        _element["x"] += X_SHIFT
+    if "label_at" in _element:
+        _element["label_at"] = (_element["label_at"][0] + X_SHIFT, _element["label_at"][1])
+for _flow in FLOWS:
+    if isinstance(_flow.get("route"), list):
+        _flow["route"] = _flow["route"][:2] + [(px + X_SHIFT, py) for px, py in _flow["route"][2:]]
+    if "label_at" in _flow:
+        _flow["label_at"] = (_flow["label_at"][0] + X_SHIFT, _flow["label_at"][1])
+PROCESS["width"] += X_SHIFT

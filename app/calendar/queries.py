@@ -34,28 +34,39 @@ class _YearData:
 # checked against calendar_years.data_version before use, so a change made by another process is seen too.
 _cache: dict[tuple[str, int], _YearData] = {}
 _cache_lock = threading.Lock()
+# Bumped on every write in this process, so DbCalendar objects that already hold a year drop their copy too
+# (e.g. the one kept in db.session.info when a request loads a year and then recomputes deadlines).
+_generation = 0
 
 
 def invalidate_cache(year: int | None = None) -> None:
     """Forget cached years (all of them, or one). Called by the service after every write."""
+    global _generation
     with _cache_lock:
         for key in [k for k in _cache if year is None or k[1] == year]:
             del _cache[key]
+        _generation += 1
 
 
 class DbCalendar:
     """The calendar table as a `DayLookup` for `app.calendar.deadlines`.
 
-    Create one per request or job. Each year costs one primary-key read of `calendar_years` the first time
-    this instance needs it; the year's 365 rows are read only when the process has no current copy. A year
-    with no stored data is computed from the statutory rules and answered as provisional — never an error.
+    Create one per request or job; a write made in this process is noticed even by an existing instance, a
+    write made by another process by the next instance. Each year costs one primary-key read of
+    `calendar_years` the first time this instance needs it; the year's 365 rows are read only when the
+    process has no current copy. A year with no stored data is computed from the statutory rules and
+    answered as provisional — never an error.
     """
 
     def __init__(self, session: Session | None = None) -> None:
         self._session = session if session is not None else db.session
         self._years: dict[int, _YearData] = {}
+        self._generation = _generation
 
     def day(self, day: date, /) -> DayStatus:
+        if self._generation != _generation:  # this process wrote to the calendar since
+            self._years.clear()
+            self._generation = _generation
         data = self._years.get(day.year)
         if data is None:
             data = self._years[day.year] = self._load(day.year)

@@ -455,5 +455,6 @@ def _process_name(plane: etree._Element, elements: dict, process_id: str | None)
 
 
 def _clean(text: str) -> str:
-    """Drop characters XML cannot carry (from a caller's title or ids), rather than failing the page."""
-    return _NOT_XML.sub("", text)
+    """Drop characters XML cannot carry (from a caller's title or ids), rather than failing the page;
+    str() also accepts a lazily translated title."""
+    return _NOT_XML.sub("", str(text))

@@ -175,6 +175,7 @@ def test_correct_day_is_audited_and_seen_by_the_next_calendar(seeded, users):
     )
     assert changed == {date(2026, 10, 9)}
     assert not DbCalendar().day(date(2026, 10, 9)).is_workday
+    assert not cal.day(date(2026, 10, 9)).is_workday  # an instance already holding 2026 notices the write
     row = seeded.session.get(CalendarDay, date(2026, 10, 9))
     assert (row.source, row.updated_by_id, row.reason) == (
         "admin correction",

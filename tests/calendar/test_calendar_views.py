@@ -202,6 +202,7 @@ def test_bad_lines_get_line_numbered_errors_and_nothing_is_saved(admin_client, s
     html = response.get_data(as_text=True)
     assert response.status_code == 422
     assert "Source notice: enter the notice" in html
+    assert re.search(r'notice-error" role="alert">\s*<p><strong>There is a problem:</strong>\s*<a href="#load">', html)
     for number in (2, 3, 4, 6, 7, 8, 9):
         assert f"Line {number}: " in html
     assert "Line 1:" not in html and "Line 5:" not in html
