@@ -14,11 +14,15 @@ anju = AppGroup("anju", help="Anju administration commands.")
 @anju.command("deploy")
 def deploy_command() -> None:
     """Check and deploy bpmn/ + forms/; refuses everything if any file is invalid."""
+    from app.calendar.service import seed_years
+    from app.core.clock import today
     from app.core.errors import ProcessDefinitionError
     from app.processes import specs
 
     try:
         results = specs.deploy_all()
+        # Deadlines need the calendar of last year to next year; loaded or official years are left alone.
+        seed_years(range(today().year - 1, today().year + 2))
         db.session.commit()
     except ProcessDefinitionError as exc:
         db.session.rollback()
