@@ -14,6 +14,7 @@ from app.cases.models import Case
 from app.core import jobs
 from app.core.clock import today
 from app.extensions import db
+from app.forms.validation import applicable_materials, missing_materials
 from app.processes import specs
 
 INELIGIBLE_REASONS = {
@@ -135,8 +136,6 @@ def _decision(case: Case, kind: str, data: dict[str, Any]) -> dict[str, Any]:
     materials_form = specs.form_for(version, "rp_materials")
     if kind == "rp_receipt":
         # The receipt acknowledges what the applicant handed in: the materials that apply to this application.
-        from app.forms.validation import applicable_materials
-
         received = [
             {"code": m["code"], "label_zh": m["label"]["zh"], "verdict": "ok"}
             for m, _applies in applicable_materials(materials_form, "materials", {}, case.data["application"])
@@ -145,11 +144,9 @@ def _decision(case: Case, kind: str, data: dict[str, Any]) -> dict[str, Any]:
         return {"materials": received, "due_on": case.statutory_due_on.isoformat() if case.statutory_due_on else None}
     if kind in ("rp_supplement", "rp_not_accepted"):
         check = case.data.get("check_materials", {})
-        labels = material_labels(materials_form)
         materials = [
-            {"code": code, "label_zh": labels.get(code, code), "verdict": "missing", "note": v.get("note")}
-            for code, v in (check.get("materials") or {}).items()
-            if v.get("verdict") == "missing"
+            {"code": m["code"], "label_zh": m["label"], "verdict": "missing", "note": m["note"]}
+            for m in missing_materials(materials_form, check, locale="zh")
         ]
         return {"materials": materials, "supplement_deadline": check.get("supplement_deadline")}
     if kind == "rp_approval":
@@ -173,17 +170,6 @@ def _decision(case: Case, kind: str, data: dict[str, Any]) -> dict[str, Any]:
             "verification_findings": case.data.get("verify_residence", {}).get("observations"),
         }
     return {}
-
-
-def material_labels(definition: dict) -> dict[str, str]:
-    """code → Chinese label, from the materials widget of a form definition."""
-    labels: dict[str, str] = {}
-    for field in definition.get("ui", {}).get("fields", {}).values():
-        for item in field.get("materials", []) or field.get("items", []) or []:
-            if isinstance(item, dict) and "code" in item:
-                label = item.get("label", {})
-                labels[item["code"]] = label.get("zh") if isinstance(label, dict) else str(label)
-    return labels
 
 
 def _accepted_on(case: Case, data: dict[str, Any]) -> str | None:

@@ -126,9 +126,9 @@ def complete_task(*, task_id: int, actor: User, form: dict[str, Any], locale: st
     if task is None or not inbox.may_act_on(actor, task):
         raise NotFound(_("This task does not exist or is not in your units."))  # same for "absent" and "not yours"
     if task.state != TaskState.OPEN:
-        raise Conflict(inbox._taken_message(task, actor))
+        raise Conflict(inbox.taken_message(task, actor))
     if task.assignee_id is not None and task.assignee_id != actor.id:
-        raise Conflict(inbox._taken_message(task, actor))
+        raise Conflict(inbox.taken_message(task, actor))
     db.session.info["open_tasks"] = {case.id: [row for row in rows if row.state == TaskState.OPEN]}
     version = specs.version_info(case.process_version_id)
     definition = specs.form_for(version, task.form_id)
@@ -137,7 +137,7 @@ def complete_task(*, task_id: int, actor: User, form: dict[str, Any], locale: st
     try:
         db.session.flush()
     except StaleDataError as exc:  # someone saved the case between our read and our write
-        raise Conflict(inbox._taken_message(task, actor)) from exc
+        raise Conflict(inbox.taken_message(task, actor)) from exc
     return task
 
 
@@ -159,7 +159,7 @@ def _complete_locked(
     try:
         reached = engine.complete_user_task(workflow, bundle, task.engine_task_id, data)
     except engine.TaskNotReady as exc:
-        raise Conflict(inbox._taken_message(task, actor)) from exc
+        raise Conflict(inbox.taken_message(task, actor)) from exc
     task.state, task.completed_at, task.completed_by_id = TaskState.COMPLETED, utcnow(), actor.id
     task.assignee_id = task.assignee_id or actor.id
     case.data = {**case.data, task.task_name: data}

@@ -122,7 +122,7 @@ def claim_task(*, task_id: int, actor: User) -> HumanTask:
     )
     db.session.refresh(task)
     if result.rowcount != 1:
-        raise Conflict(_taken_message(task, actor))
+        raise Conflict(taken_message(task, actor))
     record(task.case, EventKind.TASK_CLAIMED, actor=actor, unit_id=task.unit_id, task_name=task.task_name)
     return task
 
@@ -139,12 +139,12 @@ def release_task(*, task_id: int, actor: User) -> HumanTask:
     )
     db.session.refresh(task)
     if result.rowcount != 1:
-        raise Conflict(_taken_message(task, actor))
+        raise Conflict(taken_message(task, actor))
     record(task.case, EventKind.TASK_RELEASED, actor=actor, unit_id=task.unit_id, task_name=task.task_name)
     return task
 
 
-def _taken_message(task: HumanTask, actor: User) -> str:
+def taken_message(task: HumanTask, actor: User) -> str:
     from flask_babel import gettext as _
 
     if task.state != TaskState.OPEN:

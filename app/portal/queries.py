@@ -23,9 +23,11 @@ from app.cases.service import hash_access_code
 from app.core.clock import today
 from app.core.masking import mask_id_number, mask_name
 from app.extensions import db
+from app.forms.validation import missing_materials as forms_missing_materials
 from app.inbox.models import HumanTask, TaskState
 from app.letters.models import Letter, LetterKind, LetterStatus
 from app.letters.service import VERIFICATION_ALPHABET, VERIFICATION_LENGTH
+from app.processes import specs
 
 # Compared against when no case has the number, so a wrong number costs the same as a wrong code.
 _NO_CASE_HASH = "0" * 64
@@ -81,11 +83,8 @@ def missing_materials(case: Case, letters: list[Letter]) -> tuple[list[dict], st
         items = [{"label": m.get("label", m.get("code")), "note": m.get("note", "")} for m in ctx.get("missing", [])]
         return items, ctx.get("supplement_deadline")
     check = (case.data or {}).get("check_materials") or {}
-    items = [
-        {"label": code, "note": (value or {}).get("note") or ""}
-        for code, value in (check.get("materials") or {}).items()
-        if (value or {}).get("verdict") in ("missing", "invalid")
-    ]
+    form = specs.form_for(specs.version_info(case.process_version_id), "rp_materials")
+    items = [{"label": m["label"], "note": m["note"]} for m in forms_missing_materials(form, check, locale="zh")]
     return items, check.get("supplement_deadline")
 
 
