@@ -23,6 +23,8 @@ BLUEPRINTS = (
     "app.notifications.views",
     "app.supervision.views",
     "app.portal.views",
+    "app.people.views",
+    "app.permits.views",
 )
 
 
@@ -61,6 +63,9 @@ def create_app(config: type[Config] | dict[str, Any] | None = None) -> Flask:
     import importlib
 
     from app import models as _all_models  # noqa: F401  (complete metadata before anything touches the db)
+    from app.cases import services
+
+    services.load_packages()  # each service's package registers its process, letters and actions
 
     for module_name in BLUEPRINTS:
         app.register_blueprint(importlib.import_module(module_name).bp)

@@ -58,8 +58,14 @@ USERS = (
         ("xixi_lead", "supervisor", "S02"),
         ("police_lead", "supervisor", "PSB"),
         ("legal_aid1", "caseworker", "LAC"),
+        ("legal_aid2", "caseworker", "LAC"),
+        ("legal_aid_lead", "supervisor", "LAC"),
+        ("justice1", "caseworker", "JUS"),
         ("labour1", "caseworker", "LSI"),
+        ("labour2", "caseworker", "LSI"),
+        ("labour_lead", "supervisor", "LSI"),
         ("education1", "caseworker", "EDU"),
+        ("education_lead", "supervisor", "EDU"),
     ]
     + [(f"community_{c[0].lower()}", "caseworker", c[0]) for s in STREETS for c in s[6]]
     + [(f"police_{s[3].lower()}", "caseworker", s[3]) for s in STREETS]
@@ -103,6 +109,16 @@ HUKOU = [
     "贵州省毕节市七星关区洪山路3号",
     "湖南省邵阳市双清区宝庆路15号",
 ]
+
+
+# Every unit that may sign a letter has an address and a phone: letters print both (rules.md §6).
+UNIT_ADDRESSES = {
+    "EDU": "杭州市西湖区教工路50号",
+    "JUS": "杭州市西湖区文一西路110号",
+    "LAC": "杭州市西湖区文一西路110号一楼",
+    "HRSS": "杭州市西湖区莫干山路238号",
+    "LSI": "杭州市西湖区莫干山路238号二楼",
+}
 
 
 def seed_org() -> dict[str, OrgUnit]:
@@ -149,7 +165,9 @@ def seed_org() -> dict[str, OrgUnit]:
             name_en=p_en,
             kind=UnitKind.POLICE_STATION,
             parent=psb,
-            doc_code="西公居",
+            doc_code=f"西公{p_zh[:2]}",  # its own 文号 namespace (receipts); decisions are the bureau's 西公居
+            address=f"杭州市西湖区{s_zh}{p_zh}",
+            phone=f"0571-8700{p_code[1:]}10",
             letter_details={**DISTRICT_LETTER_DETAILS, "collection_place": f"{p_zh}户籍窗口"},
         )
         units[s_code], units[p_code] = street, station
@@ -160,7 +178,9 @@ def seed_org() -> dict[str, OrgUnit]:
                 name_en=c_en,
                 kind=UnitKind.COMMUNITY,
                 parent=street,
-                doc_code="西社",
+                address=f"杭州市西湖区{s_zh}{c_zh}社区服务站",
+                phone=f"0571-8710{c_code[1:]}",
+                doc_code=f"西{c_zh.removesuffix('社区')}社",  # one 文号 namespace per signing unit
                 letter_details=DISTRICT_LETTER_DETAILS,
             )
             station.served_communities.append(community)
@@ -185,6 +205,8 @@ def seed_org() -> dict[str, OrgUnit]:
             kind=kind,
             parent=units[parent_code],
             doc_code=zh[:2],
+            address=UNIT_ADDRESSES[code],
+            phone=f"0571-8702{len(units):04d}",
             letter_details=DISTRICT_LETTER_DETAILS,
         )
     return units
@@ -217,8 +239,14 @@ def _display(username: str) -> str:
         "xixi_lead": "西溪街道 赵主任",
         "police_lead": "分局 孙警官",
         "legal_aid1": "援助中心 冯律师",
+        "legal_aid2": "援助中心 褚律师",
+        "legal_aid_lead": "援助中心 卫主任",
+        "justice1": "司法局 秦科长",
         "labour1": "监察大队 蒋队员",
+        "labour2": "监察大队 尤队员",
+        "labour_lead": "监察大队 许大队长",
         "education1": "教育局 沈老师",
+        "education_lead": "教育局 施科长",
         "community_c0101": "宝石社区 吴姗",
         "community_c0102": "保俶塔社区 郑凯",
         "community_c0201": "文三社区 何丽",
@@ -247,6 +275,12 @@ def seed(cases: int = 100) -> None:
     from app.demo_cases import make_cases
 
     make_cases(units, users, count=cases, rng=random.Random(20261122))
+    from app.cases import services
+
+    for definition in services.all_services():  # each service's own demo cases, in every state
+        if definition.demo is not None:
+            definition.demo(units, users, random.Random(definition.process_id))
+            db.session.commit()
     clock.freeze(None)
     db.session.commit()
 

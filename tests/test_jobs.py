@@ -14,7 +14,7 @@ def test_letters_render_after_commit_inline(app, db, world, monkeypatch):
     monkeypatch.setitem(app.config, "JOBS_MODE", "inline")
     service.open_case(service="residence_permit", form=permit_form(), actor=world.users["window1"], locale="zh")
     db.session.commit()
-    assert jobs.run_committed() == 1
+    assert jobs.run_committed() == 2  # the receipt's PDF, and the applicant's message through the outbox
     letter = db.session.scalars(select(Letter)).one()
     assert letter.content_hash and letter.pdf.startswith(b"%PDF")
 

@@ -64,3 +64,42 @@ def test_each_route_refuses_roles_it_does_not_allow(app, world, role):
                 # Allowed roles reach the view: it may still answer 400 (CSRF), 404 (not theirs/none), etc.
                 assert response.status_code != 403 or rule.rule.startswith("/calendar"), (rule.rule, method, role)
     assert checked > 5
+
+
+def test_an_applicant_reaches_no_staff_route_and_staff_no_applicant_route(app, world):
+    """Applicants (app.portal accounts) never enter Flask-Login: every staff route treats them as strangers
+    (sent to the staff log-in), and applicant-only routes refuse staff (403) and send strangers to the
+    applicant log-in."""
+    from app.extensions import db
+    from tests.portal.helpers import register
+
+    applicant = app.test_client()
+    register(applicant, db, "13812340000")
+    token = csrf_from(applicant.get("/account").get_data(as_text=True))
+    staff = app.test_client()
+    login(staff, "window1")
+    staff_token = csrf_from(staff.get("/inbox/").get_data(as_text=True))
+    stranger = app.test_client()
+    stranger_token = csrf_from(stranger.get("/account/login").get_data(as_text=True))
+    staff_routes = applicant_routes = 0
+    for rule, view in _endpoints(app):
+        allowed = getattr(view, "allowed_roles", None)
+        if getattr(view, "is_public", False) or not allowed:
+            continue
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            if "applicant" in allowed:
+                applicant_routes += 1
+                by_staff = staff.open(_url(rule), method=method, data={"csrf_token": staff_token})
+                assert by_staff.status_code == 403, (rule.rule, method)
+                by_stranger = stranger.open(_url(rule), method=method, data={"csrf_token": stranger_token})
+                assert by_stranger.status_code == 302 and "/account/login" in by_stranger.location, rule.rule
+                if rule.rule != "/account/logout":
+                    by_applicant = applicant.open(_url(rule), method=method, data={"csrf_token": token})
+                    assert by_applicant.status_code not in (403, 401), (rule.rule, method)
+                    assert "/login" not in (by_applicant.location or ""), (rule.rule, method)
+            else:
+                staff_routes += 1
+                response = applicant.open(_url(rule), method=method, data={"csrf_token": token})
+                assert response.status_code == 302, (rule.rule, method)
+                assert response.location.startswith("/login"), (rule.rule, method, response.location)
+    assert staff_routes > 20 and applicant_routes >= 5

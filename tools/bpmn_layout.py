@@ -90,6 +90,23 @@ def timer_xml(e) -> str:
     )
 
 
+def messages_xml(d) -> list[str]:
+    """'message': {'name', 'payload'} on a throw event → one <bpmn:message> per name at the definitions level
+    (SpiffWorkflow 3 reads the payload expression, spiffworkflow:messagePayload, from there)."""
+    found: dict[str, str] = {}
+    for e in d["elements"]:
+        if e.get("message"):
+            name, payload = e["message"]["name"], e["message"]["payload"]
+            if found.setdefault(name, payload) != payload:
+                raise ValueError(f"message {name!r} is thrown with two different payloads")
+    return [
+        f'  <bpmn:message id="msg_{name}" name={quoteattr(name)}><bpmn:extensionElements>'
+        f"<spiffworkflow:messagePayload>{escape(payload)}</spiffworkflow:messagePayload>"
+        "</bpmn:extensionElements></bpmn:message>"
+        for name, payload in found.items()
+    ]
+
+
 def build(d) -> str:
     els = {e["id"]: e for e in d["elements"]}
     place_boundaries(els)
@@ -104,6 +121,7 @@ def build(d) -> str:
         'xmlns:di="http://www.omg.org/spec/DD/20100524/DI" '
         'xmlns:spiffworkflow="http://spiffworkflow.org/bpmn/schema/1.0/core" '
         f'id="defs_{d["id"]}" targetNamespace="http://anju.example/bpmn">',
+        *messages_xml(d),
         f'  <bpmn:collaboration id="collab_{d["id"]}">',
         f'    <bpmn:participant id="pool_{d["id"]}" name={quoteattr(d["name"])} processRef="{d["id"]}" />',
         "  </bpmn:collaboration>",
@@ -138,6 +156,10 @@ def build(d) -> str:
         out += [f"      <bpmn:outgoing>{o}</bpmn:outgoing>" for o in outgoing.get(e["id"], [])]
         if e.get("timer"):
             out.append(timer_xml(e))
+        if e.get("message"):
+            out.append(
+                f'      <bpmn:messageEventDefinition id="{e["id"]}_message" messageRef="msg_{e["message"]["name"]}" />'
+            )
         if e["kind"] == "script":
             out.append(f"      <bpmn:script>{escape(e['script'])}</bpmn:script>")
         out.append(f"    </bpmn:{tag}>")

@@ -18,7 +18,8 @@ for msgid, msgstr in pairs.items():
     message = catalog.get(msgid)
     if message is None:
         sys.exit(f"not in the catalogue (run tools/i18n.sh first): {msgid!r}")
-    message.string = msgstr
+    # A plural entry takes one string per plural form (Chinese has one): a bare string would be split per char.
+    message.string = (msgstr,) if message.pluralizable and isinstance(msgstr, str) else msgstr
     message.flags.discard("fuzzy")
 with PO.open("wb") as handle:
     write_po(handle, catalog, width=120)

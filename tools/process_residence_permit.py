@@ -243,7 +243,7 @@ ELEMENTS = [
         "lane": "police_station",
         "x": 1680,
         "y": 590,
-        "props": {"status": "approved", "permit": "issue", "letter": "rp_approval"},
+        "props": {"status": "approved", "action": "issue_permit", "letter": "rp_approval"},
     },
     {"id": "end_approved", "kind": "end", "name": "发证结案", "lane": "police_station", "x": 1760, "y": 590},
     {

@@ -28,12 +28,16 @@ class EventKind(enum.StrEnum):
     LETTER_DOWNLOADED = "letter_downloaded"
     PERMIT_ISSUED = "permit_issued"
     PERSONAL_DATA_VIEWED = "personal_data_viewed"
+    PERSON_VIEWED = "person_viewed"  # the person page (all of the applicant's cases) was opened from this case
+    DUPLICATE_SUSPECTED = "duplicate_suspected"  # opened while the person had an open case of the same service
     CLOCK_PAUSED = "clock_paused"
     CLOCK_RESUMED = "clock_resumed"
     CASE_CLOSED = "case_closed"
     TIMER_FIRED = "timer_fired"  # a BPMN timer fired (payload: element, title, due)
     TIMER_FAILED = "timer_failed"  # firing a due timer failed; it is retried later (payload: error, retry_at)
     TASK_OVERDUE = "task_overdue"  # a task passed its due date: priority raised, supervisors told
+    CASE_LINKED = "case_linked"  # linked to another case (payload: link_kind, direction, case_id, number, …)
+    PERMIT_STATUS_CHANGED = "permit_status_changed"  # a residence permit linked to the case changed (app/permits)
 
 
 def record(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime
 
-from sqlalchemy import Date, DateTime, Enum, ForeignKey, Index, String, Text, text
+from sqlalchemy import Date, DateTime, Enum, ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.accounts.models import OrgUnit, User
@@ -17,26 +17,41 @@ from app.extensions import db
 class CaseStatus(enum.StrEnum):
     RECEIVED = "received"  # application taken in, materials being checked
     AWAITING_APPLICANT = "awaiting_applicant"  # one-time supplement notice issued; the clock is paused
-    IN_REVIEW = "in_review"  # accepted; verification / decision under way
-    APPROVED = "approved"
+    IN_REVIEW = "in_review"  # accepted; verification / investigation / decision under way
+    APPROVED = "approved"  # granted: permit issued, aid granted, place offered, payment ordered
     REFUSED = "refused"
-    NOT_ACCEPTED = "not_accepted"  # materials not supplied in time / withdrawn
+    NOT_ACCEPTED = "not_accepted"  # materials not supplied in time, outside the agency's powers
+    WITHDRAWN = "withdrawn"  # withdrawn by the applicant, or deemed withdrawn (legal aid: not supplemented)
+    REFERRED = "referred"  # handed to another competent body (another bureau, arbitration, a court)
+    TERMINATED = "terminated"  # a granted service ended early (legal aid Art. 48, a permit's endorsement refused)
     CLOSED = "closed"
 
 
-# The only moves a case may make (Dispatch-style explicit state machine); see cases.lifecycle.
+# The only moves a case may make (Dispatch-style explicit state machine); see cases.lifecycle. Decisions can be
+# re-opened where the law gives a remedy inside the same case (legal-aid objection, school re-check), so a
+# refusal may go back to review; a grant may end early (terminated) before it closes.
+_OPEN = frozenset({CaseStatus.RECEIVED, CaseStatus.AWAITING_APPLICANT, CaseStatus.IN_REVIEW})
+_DECIDED = frozenset(
+    {
+        CaseStatus.APPROVED,
+        CaseStatus.REFUSED,
+        CaseStatus.NOT_ACCEPTED,
+        CaseStatus.WITHDRAWN,
+        CaseStatus.REFERRED,
+        CaseStatus.TERMINATED,
+    }
+)
 TRANSITIONS: dict[CaseStatus, frozenset[CaseStatus]] = {
-    CaseStatus.RECEIVED: frozenset(
-        {CaseStatus.AWAITING_APPLICANT, CaseStatus.IN_REVIEW, CaseStatus.REFUSED, CaseStatus.NOT_ACCEPTED}
-    ),
-    CaseStatus.AWAITING_APPLICANT: frozenset({CaseStatus.RECEIVED, CaseStatus.IN_REVIEW, CaseStatus.NOT_ACCEPTED}),
-    CaseStatus.IN_REVIEW: frozenset({CaseStatus.APPROVED, CaseStatus.REFUSED, CaseStatus.AWAITING_APPLICANT}),
-    CaseStatus.APPROVED: frozenset({CaseStatus.CLOSED}),
-    CaseStatus.REFUSED: frozenset({CaseStatus.CLOSED}),
-    CaseStatus.NOT_ACCEPTED: frozenset({CaseStatus.CLOSED}),
+    **{status: (_OPEN | _DECIDED) - {status, CaseStatus.TERMINATED} for status in _OPEN},
+    CaseStatus.APPROVED: frozenset({CaseStatus.CLOSED, CaseStatus.TERMINATED, CaseStatus.IN_REVIEW}),
+    CaseStatus.REFUSED: frozenset({CaseStatus.CLOSED, CaseStatus.IN_REVIEW, CaseStatus.APPROVED}),
+    CaseStatus.NOT_ACCEPTED: frozenset({CaseStatus.CLOSED, CaseStatus.IN_REVIEW}),
+    CaseStatus.WITHDRAWN: frozenset({CaseStatus.CLOSED}),
+    CaseStatus.REFERRED: frozenset({CaseStatus.CLOSED}),
+    CaseStatus.TERMINATED: frozenset({CaseStatus.CLOSED, CaseStatus.IN_REVIEW}),
     CaseStatus.CLOSED: frozenset(),
 }
-FINAL_STATUSES = frozenset({CaseStatus.APPROVED, CaseStatus.REFUSED, CaseStatus.NOT_ACCEPTED, CaseStatus.CLOSED})
+FINAL_STATUSES = _DECIDED | {CaseStatus.CLOSED}
 
 
 class Case(db.Model):
@@ -113,3 +128,22 @@ class CaseEvent(db.Model):
     case: Mapped[Case] = relationship(back_populates="events")
     actor: Mapped[User | None] = relationship()
     unit: Mapped[OrgUnit | None] = relationship()
+
+
+class CaseLink(db.Model):
+    """Two cases that belong together: one case's process sent a BPMN message that opened the other (a wage
+    complaint's workers referred to legal aid). Read from both ends (cases.queries.linked_cases)."""
+
+    __tablename__ = "case_links"
+    __table_args__ = (UniqueConstraint("source_case_id", "target_case_id", "kind", name="uq_case_links_pair_kind"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    source_case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    target_case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(30))  # "referral"
+    message: Mapped[str | None] = mapped_column(String(80))  # the BPMN message that made the link
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    source: Mapped[Case] = relationship(foreign_keys=[source_case_id])
+    target: Mapped[Case] = relationship(foreign_keys=[target_case_id])

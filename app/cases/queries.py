@@ -9,7 +9,7 @@ from sqlalchemy.orm import joinedload
 
 from app.accounts import service as accounts
 from app.accounts.models import OrgUnit, User
-from app.cases.models import Case, CaseEvent, CaseStatus
+from app.cases.models import Case, CaseEvent, CaseLink, CaseStatus
 from app.cases.service import get_case_for
 from app.extensions import db
 from app.inbox import service as inbox
@@ -90,7 +90,35 @@ def case_page(user: User, case_id: int) -> dict[str, Any]:
         "community": db.session.get(OrgUnit, case.community_id),
         "actionable": {t.id for t in open_tasks if inbox.may_act_on(user, t)},
         "department_clock": supervision_queries.department_clock(case.id),
+        "links": linked_cases(user, case),
     }
+
+
+def linked_cases(user: User, case: Case) -> list[dict[str, Any]]:
+    """The cases linked to `case` either way (a referral it made, or the case that referred it), oldest first:
+    {"kind", "direction" ("outgoing" | "incoming"), "case", "visible" (may `user` open it), "at"}."""
+    from app.cases.permissions import can_view_case
+
+    links = db.session.scalars(
+        select(CaseLink)
+        .where(or_(CaseLink.source_case_id == case.id, CaseLink.target_case_id == case.id))
+        .options(joinedload(CaseLink.source), joinedload(CaseLink.target))
+        .order_by(CaseLink.id)
+    ).all()
+    result = []
+    for link in links:
+        outgoing = link.source_case_id == case.id
+        other = link.target if outgoing else link.source
+        result.append(
+            {
+                "kind": link.kind,
+                "direction": "outgoing" if outgoing else "incoming",
+                "case": other,
+                "visible": can_view_case(user, other),
+                "at": link.created_at,
+            }
+        )
+    return result
 
 
 def task_page(user: User, task_id: int) -> dict[str, Any]:

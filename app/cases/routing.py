@@ -15,6 +15,7 @@ _DISTRICT_WIDE = {
     "labour_inspection": UnitKind.LABOUR_INSPECTION,
     "education_bureau": UnitKind.EDUCATION_BUREAU,
     "police_bureau": UnitKind.POLICE_BUREAU,
+    "hrss_bureau": UnitKind.HRSS_BUREAU,
 }
 
 
@@ -23,6 +24,9 @@ def unit_for_lane(lane: str | None, case: Case) -> int:
         return case.intake_unit_id
     if lane == "community":
         return case.community_id
+    if lane == "street":  # the street office above the case's community
+        community = db.session.get(OrgUnit, case.community_id)
+        return community.parent_id
     if lane == "police_station":
         station = accounts.police_station_for(case.community_id)
         if station is None:

@@ -15,10 +15,11 @@ from typing import Any
 from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import or_, select
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.exc import StaleDataError
 
 from app.accounts.models import OrgUnit, UnitKind, User
-from app.cases import statutory, steps
+from app.cases import services, statutory, steps
 from app.cases.lifecycle import EventKind, record
 from app.cases.models import Case, CaseStatus
 from app.core.clock import today, utcnow
@@ -30,11 +31,6 @@ from app.inbox import service as inbox
 from app.inbox.models import HumanTask, TaskState
 from app.processes import engine, specs
 
-# Who may take in an application at a window (Decree 663 Art. 9: police stations and entrusted community bodies).
-INTAKE_UNIT_KINDS = {
-    "residence_permit": {UnitKind.SERVICE_CENTRE, UnitKind.COMMUNITY, UnitKind.POLICE_STATION},
-}
-SERVICE_PREFIX = {"residence_permit": "RP"}
 _ACCESS_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I
 
 
@@ -44,9 +40,16 @@ def hash_access_code(code: str) -> str:
 
 
 def community_options() -> list[str]:
+    """Every community's code: the choices of a form's community field."""
     return list(
         db.session.scalars(select(OrgUnit.code).where(OrgUnit.kind == UnitKind.COMMUNITY).order_by(OrgUnit.code))
     )
+
+
+def _community(code: Any) -> OrgUnit | None:
+    if not isinstance(code, str) or not code:
+        return None
+    return db.session.scalar(select(OrgUnit).where(OrgUnit.code == code, OrgUnit.kind == UnitKind.COMMUNITY))
 
 
 def intake_form(service: str) -> tuple[specs.VersionInfo, dict]:
@@ -54,27 +57,91 @@ def intake_form(service: str) -> tuple[specs.VersionInfo, dict]:
     return version, specs.form_for(version, specs.start_form_id(version))
 
 
-def open_case(*, service: str, form: dict[str, Any], actor: User, locale: str) -> tuple[Case, str]:
-    """Validates the intake form, starts the process and returns (case, applicant access code)."""
-    if service not in INTAKE_UNIT_KINDS or actor.unit.kind not in INTAKE_UNIT_KINDS[service]:
+class DuplicateSuspected(Exception):
+    """The person already has an open case of this service; a window caseworker must confirm a second one."""
+
+    def __init__(self, existing: list[Case]):
+        super().__init__(", ".join(c.number for c in existing))
+        self.existing = existing
+
+
+def open_case(
+    *,
+    service: str,
+    form: Any,
+    actor: User | None,
+    locale: str,
+    channel: str = "window",
+    confirm_duplicate: bool = False,
+) -> tuple[Case, str]:
+    """Validates the intake form, starts the process and returns (case, applicant access code).
+
+    `actor` None: an online application (channel "online"); it enters at the service's online intake unit.
+    A person with an open case of the same service is probably applying twice: at a window the caseworker is
+    asked to confirm (DuplicateSuspected) before a second case is opened; an online application is opened and
+    the likely duplicate is put on its timeline for the caseworker."""
+    definition_service = services.get(service)
+    if definition_service is None:
+        raise NotFound(_("This service does not exist."))
+    if actor is not None and actor.unit.kind not in definition_service.intake_unit_kinds:
         raise PermissionDenied("your unit does not take in applications for this service")
     version, definition = intake_form(service)
+    # The community list is long and only the submitted code matters: look that one up (one query serves both
+    # the check and the case's jurisdiction).
+    community = _community(form.get(definition_service.community_field))
     data = validate_form_data(
         definition,
         parse_form_submission(definition, form),
         locale=locale,
-        options={"community_code": community_options()},
+        options={definition_service.community_field: [community.code] if community else []},
     )
-    community = db.session.scalar(select(OrgUnit).where(OrgUnit.code == data["community_code"]))
+    from app.people.queries import open_cases_of
+
+    existing = open_cases_of(service, data[definition_service.id_number_field])
+    if existing and actor is not None and not confirm_duplicate:
+        raise DuplicateSuspected(existing)
+    case, access_code = start_case(
+        service=service, data=data, actor=actor, channel=channel, intake=(version, definition), community=community
+    )
+    if existing:
+        record(case, EventKind.DUPLICATE_SUSPECTED, actor=actor, existing=[c.number for c in existing])
+    return case, access_code
+
+
+def start_case(
+    *,
+    service: str,
+    data: dict[str, Any],
+    actor: User | None,
+    channel: str = "window",
+    intake_unit_id: int | None = None,
+    extra: dict[str, Any] | None = None,
+    intake: tuple[specs.VersionInfo, dict] | None = None,
+    community: OrgUnit | None = None,
+) -> tuple[Case, str]:
+    """Starts a case from already validated intake data (a window, an online form, or another case's message).
+
+    `extra` is added to the workflow data and kept in case.data (e.g. the case that referred this one).
+    `intake` (version, intake form) and `community` save the lookups when the caller has them already."""
+    definition = services.require(service)
+    version, form_definition = intake or intake_form(service)
+    if intake_unit_id is None:
+        intake_unit_id = actor.unit_id if actor is not None else _online_intake_unit(definition)
+    community = community or _community(data[definition.community_field])
+    if community is None:
+        raise ValidationFailed({definition.community_field: [_("Choose a community from the list.")]})
     received_on = today()
     number = (
-        f"{SERVICE_PREFIX[service]}-{current_app.config['DISTRICT_CODE']}-{received_on.year}-"
+        f"{definition.prefix}-{current_app.config['DISTRICT_CODE']}-{received_on.year}-"
         f"{next_value(f'case:{service}:{received_on.year}'):06d}"
     )
     access_code = "".join(secrets.choice(_ACCESS_ALPHABET) for _ in range(8))
     access_code = f"{access_code[:4]}-{access_code[4:]}"
-    workflow_data = {field: data.get(field) for field in definition["schema"].get("properties", {})}
-    workflow_data.update(received_on=received_on.isoformat(), case_number=number, special_talent=False)
+    workflow_data = {field: data.get(field) for field in form_definition["schema"].get("properties", {})}
+    workflow_data.update(received_on=received_on.isoformat(), case_number=number, channel=channel)
+    if definition.start_data:
+        workflow_data.update(definition.start_data(data))
+    workflow_data.update(extra or {})
     bundle = specs.bundle_for(version)
     workflow, reached = engine.start(bundle, workflow_data)
     case = Case(
@@ -82,14 +149,14 @@ def open_case(*, service: str, form: dict[str, Any], actor: User, locale: str) -
         service=service,
         process_version_id=version.id,
         status=CaseStatus.RECEIVED,
-        applicant_name=data["applicant_name"],
-        applicant_id_number=data["id_number"],
-        applicant_phone=data["phone"],
-        data={"application": data},
+        applicant_name=data[definition.name_field],
+        applicant_id_number=data[definition.id_number_field],
+        applicant_phone=data.get(definition.phone_field) or "",
+        data={"application": data, "channel": channel, **(extra or {})},
         community_id=community.id,
-        intake_unit_id=actor.unit_id,
+        intake_unit_id=intake_unit_id,
         access_code_hash=hash_access_code(access_code),
-        opened_by_id=actor.id,
+        opened_by_id=actor.id if actor else None,
         workflow_state="",
         serializer_version=engine.SERIALIZER_VERSION,
     )
@@ -99,11 +166,31 @@ def open_case(*, service: str, form: dict[str, Any], actor: User, locale: str) -
     db.session.add(case)
     db.session.flush()
     db.session.info["open_tasks"] = {case.id: []}  # a new case has no tasks yet: no need to look
-    record(case, EventKind.CASE_OPENED, actor=actor, number=number, service=service, version=version.version_number)
+    record(
+        case,
+        EventKind.CASE_OPENED,
+        actor=actor,
+        unit_id=intake_unit_id,
+        number=number,
+        service=service,
+        version=version.version_number,
+        channel=channel,
+    )
     with db.session.no_autoflush:
         steps.advance(case, version, workflow, reached, actor=actor, access_code=access_code)
     db.session.flush()
     return case, access_code
+
+
+def _online_intake_unit(definition: services.Service) -> int:
+    from app.accounts import service as accounts
+
+    if definition.online_intake_unit_kind is None:
+        raise PermissionDenied("this service is not offered online")
+    unit = accounts.first_unit_of_kind(definition.online_intake_unit_kind)
+    if unit is None:
+        raise PermissionDenied(f"no unit of kind {definition.online_intake_unit_kind} takes online applications")
+    return unit.id
 
 
 def complete_task(*, task_id: int, actor: User, form: dict[str, Any], locale: str) -> HumanTask:
@@ -131,6 +218,7 @@ def complete_task(*, task_id: int, actor: User, form: dict[str, Any], locale: st
         raise Conflict(inbox.taken_message(task, actor))
     db.session.info["open_tasks"] = {case.id: [row for row in rows if row.state == TaskState.OPEN]}
     version = specs.version_info(case.process_version_id)
+    _check_task_role(task, version, actor)
     definition = specs.form_for(version, task.form_id)
     with db.session.no_autoflush:  # one flush at the end: the step's inserts go out as one batch
         _complete_locked(task, case, version, definition, actor=actor, form=form, locale=locale)
@@ -160,6 +248,7 @@ def _complete_locked(
         reached = engine.complete_user_task(workflow, bundle, task.engine_task_id, data)
     except engine.TaskNotReady as exc:
         raise Conflict(inbox.taken_message(task, actor)) from exc
+    set_committed_value(task, "case", case)  # the caller reads task.case: no lazy load after the commit
     task.state, task.completed_at, task.completed_by_id = TaskState.COMPLETED, utcnow(), actor.id
     task.assignee_id = task.assignee_id or actor.id
     case.data = {**case.data, task.task_name: data}
@@ -173,6 +262,18 @@ def _complete_locked(
         data=data,
     )
     steps.advance(case, version, workflow, [r for r in reached if r.name != task.task_name], actor=actor)
+
+
+def _check_task_role(task: HumanTask, version: specs.VersionInfo, actor: User) -> None:
+    """A task the BPMN marks `role="supervisor"` (an approval by the head: an extension, a criminal transfer)
+    is decided by a supervisor of the unit, not by any caseworker who can see it."""
+    meta = specs.bundle_for(version).tasks.get(task.task_name)
+    if (
+        meta is not None
+        and meta.properties.get("role") == "supervisor"
+        and str(actor.role) not in ("supervisor", "admin")
+    ):
+        raise PermissionDenied(_("Only a supervisor may decide this task."))
 
 
 def _check_business_rules(task: HumanTask, case: Case, data: dict, locale: str) -> None:

@@ -40,14 +40,26 @@ def advance(
             record(case, EventKind.TIMER_FIRED, actor=None, element=step.name, title=step.title, due=step.fired_timer)
         if "status" in props:
             move(case, CaseStatus(props["status"]), actor=actor, reason=step.title)
-        if props.get("permit") == "issue":
-            outcomes.issue_permit_for(case, data, actor=actor)
+        if "action" in props:  # the service's own milestone work (issue a permit, open a linked case, …)
+            outcomes.run_action(case, props["action"], data, actor=actor)
         if "letter" in props:
             outcomes.issue_letter_for(
                 case, props["letter"], data, lane=lane_of(version, step.name), actor=actor, access_code=access_code
             )
+        if step.message:  # a BPMN message leaving the process: its receiver opens and links a case
+            outcomes.deliver_message(
+                case,
+                step.message,
+                step.payload or {},
+                element=step.name,
+                kind=props.get("link_kind", "referral"),
+                actor=actor,
+            )
         if props.get("escalate"):
             escalations.append(step)
+    from app.notifications import outbox  # the applicant is told of milestones (e-mail/SMS after the commit)
+
+    outbox.on_case_steps(case, reached, opened=access_code is not None)
     bundle = specs.bundle_for(version)
     ready = engine.ready_user_tasks(workflow, bundle)
     inbox.sync_tasks(
@@ -56,6 +68,7 @@ def advance(
         unit_for=lambda lane: routing.unit_for_lane(lane, case),
         due_for=lambda t: due_at(t, data),
         actor=actor,
+        priority=int((case.data or {}).get("priority") or 0),  # a case flagged priority (legal-aid green channel)
     )
     if escalations:
         from app.supervision import service as supervision

@@ -160,6 +160,7 @@ class Scanner:
         self.app, self.interval, self.limit = app, interval, limit
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._loop, name="anju-timer-scanner", daemon=True)
+        self._periodic_last: dict[str, float] = {}  # jobs.PERIODIC: job → monotonic time of its last run
 
     def start(self) -> Scanner:
         self._thread.start()
@@ -170,6 +171,7 @@ class Scanner:
         self._thread.join(timeout)
 
     def scan_once(self) -> int:
+        self.run_periodic()
         with self.app.app_context():
             try:
                 return fire_due(limit=self.limit)
@@ -178,6 +180,27 @@ class Scanner:
                 return 0
             finally:
                 db.session.remove()
+
+    def run_periodic(self, *, now: float | None = None) -> list[str]:
+        """Runs the other scans of jobs.PERIODIC whose interval has passed (the first time: at once)."""
+        import time
+
+        now = time.monotonic() if now is None else now
+        ran = []
+        for name, every in jobs.PERIODIC.items():
+            if now - self._periodic_last.get(name, float("-inf")) < every:
+                continue
+            self._periodic_last[name] = now
+            with self.app.app_context():
+                try:
+                    jobs.resolve(name)()
+                    ran.append(name)
+                except Exception:  # the next interval tries again; the timer scan goes on regardless
+                    db.session.rollback()
+                    log.exception("periodic scan %s failed", name)
+                finally:
+                    db.session.remove()
+        return ran
 
     def _loop(self) -> None:
         # Wait first: a short-lived process that happens to create the app never scans.

@@ -10,7 +10,7 @@ from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_login import current_user
 
-from app.cases import queries, service
+from app.cases import queries, service, services
 from app.cases.lifecycle import EventKind, record
 from app.core.auth import roles_required
 from app.core.clock import utcnow
@@ -57,16 +57,20 @@ def index():
 @roles_required(*INTAKE_ROLES)
 def new():
     service_name = request.args.get("service", "residence_permit")
-    if service_name not in service.INTAKE_UNIT_KINDS:
+    if services.get(service_name) is None:
         abort(404)
-    version, definition = service.intake_form(service_name)
     errors: dict = {}
     values: dict = {}
+    duplicates: list = []
     if request.method == "POST":
         values = request.form.to_dict(flat=True)
         try:
             case, access_code = service.open_case(
-                service=service_name, form=request.form, actor=current_user, locale=g.locale
+                service=service_name,
+                form=request.form,
+                actor=current_user,
+                locale=g.locale,
+                confirm_duplicate=request.form.get("confirm_duplicate") == "yes",
             )
             db.session.commit()
             session["new_access_code"] = {"case_id": case.id, "code": access_code}
@@ -74,6 +78,10 @@ def new():
         except ValidationFailed as exc:
             db.session.rollback()
             errors = exc.errors
+        except service.DuplicateSuspected as exc:
+            db.session.rollback()
+            duplicates = exc.existing
+    version, definition = service.intake_form(service_name)  # only to show the form: a success redirects
     return render_template(
         "cases/new.html",
         definition=definition,
@@ -82,7 +90,9 @@ def new():
         version=version,
         options={"community_code": community_choices()},
         service_name=service_name,
-    ), (422 if errors else 200)
+        offered=[s for s in services.all_services() if current_user.unit.kind in s.intake_unit_kinds],
+        duplicates=duplicates,
+    ), (422 if errors or duplicates else 200)
 
 
 @bp.get("/<int:case_id>")
@@ -122,6 +132,9 @@ STATUS_LABELS = {
     "approved": _l("Approved"),
     "refused": _l("Refused"),
     "not_accepted": _l("Not accepted"),
+    "withdrawn": _l("Withdrawn"),
+    "referred": _l("Referred elsewhere"),
+    "terminated": _l("Terminated"),
     "closed": _l("Closed"),
 }
 EVENT_LABELS = {
@@ -137,12 +150,20 @@ EVENT_LABELS = {
     "letter_downloaded": _l("Letter downloaded"),
     "permit_issued": _l("Permit issued"),
     "personal_data_viewed": _l("Personal data viewed"),
+    "person_viewed": _l("Person page viewed (all cases of the applicant)"),
+    "duplicate_suspected": _l("Opened although the applicant has an open case of this service"),
     "clock_paused": _l("Statutory clock paused"),
     "clock_resumed": _l("Statutory clock resumed"),
     "case_closed": _l("Case closed"),
     "timer_fired": _l("Timer fired"),
     "timer_failed": _l("Timer failed, will retry"),
     "task_overdue": _l("Task overdue, supervisor notified"),
+    "case_linked": _l("Linked case"),
+    "permit_status_changed": _l("Residence permit record changed"),
+}
+LINK_LABELS = {
+    ("referral", "outgoing"): _l("Referred to"),
+    ("referral", "incoming"): _l("Referred from"),
 }
 # Codes the decision tables produce, as words for the caseworker (D-RP-1/2/3 in bpmn/rp_*.dmn).
 DECISION_LABELS = {
@@ -159,6 +180,16 @@ DECISION_LABELS = {
     "on_request": _l("Issue on the applicant's request"),
     "not_issued": _l("Not issued under the local rule"),
 }
+
+
+def decision_label(code) -> str:
+    """A DMN output code in words: the residence permit's, or the service that registered it."""
+    if str(code) in DECISION_LABELS:
+        return str(DECISION_LABELS[str(code)])
+    for definition in services.all_services():
+        if str(code) in definition.decision_labels:
+            return str(definition.decision_labels[str(code)])
+    return str(code or "—")
 
 
 def deadline_rule_text(rule: str | None) -> str:
@@ -205,6 +236,9 @@ def mask_personal(values: dict) -> dict:
     for name in PERSONAL_FIELDS:
         if masked.get(name):
             masked[name] = mask_phone(masked[name]) if "phone" in name else mask_id_number(masked[name])
+    for name, value in masked.items():  # rows of a repeat field (workers of a group complaint) are masked too
+        if isinstance(value, list) and all(isinstance(row, dict) for row in value):
+            masked[name] = [mask_personal(row) for row in value]
     return masked
 
 
@@ -213,8 +247,10 @@ def _case_labels():
     return {
         "status_label": lambda s: str(STATUS_LABELS.get(str(s), s)),
         "event_label": lambda k: str(EVENT_LABELS.get(str(k), k)),
+        "link_label": lambda kind, direction: str(LINK_LABELS.get((kind, direction), kind)),
         "mask_personal": mask_personal,
-        "decision_label": lambda code: str(DECISION_LABELS.get(str(code), code or "—")),
+        "decision_label": decision_label,
+        "service_label": services.label,
         "deadline_rule_text": deadline_rule_text,
         "time_left_text": time_left_text,
     }

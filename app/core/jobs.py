@@ -26,7 +26,12 @@ log = logging.getLogger(__name__)
 REGISTRY: dict[str, str] = {
     "letters.render": "app.letters.service:render_letter",
     "timers.fire_due": "app.cases.timers:fire_due",  # also sent by Celery beat every TIMER_SCAN_SECONDS
+    "permits.scan_endorsements": "app.permits.scan:scan_endorsements",  # endorsement due / suspended (PERIODIC)
+    "outbox.send": "app.notifications.outbox:send_pending",  # e-mails and SMS to applicants (notifications)
 }
+# Scans that run beside the timer scan, every N seconds: Celery beat sends them, and without a broker the
+# embedded scanner thread (cases.timers.Scanner) runs them. Each is safe to run in several workers at once.
+PERIODIC: dict[str, float] = {"permits.scan_endorsements": 300.0}
 _celery = None
 
 
@@ -114,6 +119,10 @@ def celery_app():
                 "schedule": interval,
                 "kwargs": {"limit": int(current_app.config.get("TIMER_SCAN_LIMIT", 500))},
                 "options": {"expires": interval},
+            },
+            **{
+                f"periodic-{name}": {"task": name, "schedule": every, "options": {"expires": every}}
+                for name, every in PERIODIC.items()
             },
         }
     return _celery

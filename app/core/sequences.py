@@ -7,9 +7,9 @@ number back with it, which is what official numbering wants: no holes from faile
 
 from __future__ import annotations
 
-from sqlalchemy import String, insert, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from typing import Any
+
+from sqlalchemy import String, Table
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.extensions import db
@@ -22,18 +22,26 @@ class Counter(db.Model):
     last_value: Mapped[int] = mapped_column(default=0)
 
 
-def next_value(scope: str) -> int:
+def increment(table: Table, key: dict[str, Any], column: str = "last_value") -> int:
+    """Adds one to `column` of the row of `table` with primary key `key`, creating it at 1; returns the value.
+
+    ONE statement — ``INSERT … VALUES (…, 1) ON CONFLICT (key) DO UPDATE SET n = n + 1 RETURNING n`` — so a
+    number costs one round trip. The upsert takes the row lock: a concurrent allocator waits for the first
+    transaction and then increments the committed value (PostgreSQL re-checks the conflict), SQLite's single
+    writer serialises them. Gap-free: a rolled-back transaction gives its number back.
+    """
     dialect = db.session.get_bind().dialect.name
     if dialect == "postgresql":
-        stmt = pg_insert(Counter).values(scope=scope, last_value=0).on_conflict_do_nothing()
+        from sqlalchemy.dialects.postgresql import insert as upsert
     elif dialect == "sqlite":
-        stmt = sqlite_insert(Counter).values(scope=scope, last_value=0).on_conflict_do_nothing()
-    else:  # pragma: no cover - other databases are not supported
-        stmt = insert(Counter).values(scope=scope, last_value=0)
-    db.session.execute(stmt)
-    return db.session.execute(
-        update(Counter)
-        .where(Counter.scope == scope)
-        .values(last_value=Counter.last_value + 1)
-        .returning(Counter.last_value)
-    ).scalar_one()
+        from sqlalchemy.dialects.sqlite import insert as upsert
+    else:  # pragma: no cover - Anju runs on PostgreSQL and SQLite only
+        raise NotImplementedError(dialect)
+    target = table.c[column]
+    stmt = upsert(table).values({**key, column: 1})
+    stmt = stmt.on_conflict_do_update(index_elements=list(key), set_={column: target + 1}).returning(target)
+    return db.session.execute(stmt).scalar_one()
+
+
+def next_value(scope: str) -> int:
+    return increment(Counter.__table__, {"scope": scope})

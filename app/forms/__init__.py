@@ -26,7 +26,8 @@ from app.forms.definitions import (
 )
 from app.forms.validation import missing_materials, parse_form_submission, validate_form_data
 
-bp = Blueprint("forms", __name__, template_folder="templates")
+# static: forms-repeat.js, the repeat widget's "add another row" button (served wherever the blueprint is).
+bp = Blueprint("forms", __name__, template_folder="templates", static_folder="static", static_url_path="/forms/static")
 # Registered on the app with the blueprint, so any template can import the macros.
 bp.add_app_template_global(rendering.form_view, "forms_view")
 bp.add_app_template_global(rendering.summary_view, "forms_summary_view")

@@ -17,7 +17,7 @@ from jsonschema import Draft202012Validator
 from jsonschema.exceptions import SchemaError
 
 from app.core.errors import ProcessDefinitionError
-from app.forms import checks
+from app.forms import checks, rows
 from app.forms.formats import DATE_FORMATS, FORMATS
 from app.forms.messages import MESSAGES
 
@@ -34,6 +34,7 @@ WIDGETS = frozenset(
         "number",
         "materials",
         "readonly",
+        "repeat",
     }
 )
 FREE_TEXT_WIDGETS = frozenset({"text", "textarea", "tel", "email"})
@@ -51,6 +52,7 @@ WIDGET_TYPES: dict[str, frozenset[str]] = {
     "number": frozenset({"integer", "number"}),
     "materials": frozenset({"object"}),
     "readonly": frozenset({"string", "integer", "number", "boolean"}),
+    "repeat": frozenset({"array"}),  # a repeating group of small fields (forms/rows.py)
 }
 UI_FIELD_KEYS = frozenset(
     {
@@ -64,6 +66,7 @@ UI_FIELD_KEYS = frozenset(
         "messages",
         "materials",
         "rows",
+        *rows.ROWS_UI_KEYS,
     }
 )
 MATERIAL_KEYS = frozenset({"code", "label", "hint", "required_when", "allow_not_applicable"})
@@ -253,8 +256,9 @@ def _schema_problems(schema: Any) -> Iterator[tuple[str | None, str]]:
             "number",
             "boolean",
             "object",
+            "array",
         ):
-            yield where, "needs a single type: string, integer, number, boolean or object"
+            yield where, "needs a single type: string, integer, number, boolean, object or array (repeat)"
         if "format" in prop and prop["format"] not in FORMATS:
             yield (
                 where,
@@ -347,6 +351,10 @@ def _field_problems(spec: Any, prop: dict, names: set[str]) -> Iterator[tuple[st
         yield from _material_problems(spec.get("materials"), names)
     elif "materials" in spec:
         yield ".materials", "only the materials widget has materials"
+    if widget == "repeat":
+        yield from rows.definition_problems(spec, prop, set(FORMATS))
+    elif rows.ROWS_UI_KEYS & set(spec):
+        yield "", f"{sorted(rows.ROWS_UI_KEYS & set(spec))} are only for the repeat widget"
 
 
 def _option_problems(spec: dict, prop: dict) -> Iterator[tuple[str, str]]:

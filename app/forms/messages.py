@@ -80,6 +80,14 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "{label}应小于{limit}，请核对",
         "en": "{label}: enter a number less than {limit}",
     },
+    "min_items": {
+        "zh": "{label}至少应填写{limit}行，请补充",
+        "en": "{label}: fill in at least {limit} rows",
+    },
+    "max_items": {
+        "zh": "{label}最多只能填写{limit}行，请删减",
+        "en": "{label}: fill in {limit} rows or fewer",
+    },
     "invalid": {
         "zh": "{label}的内容不符合要求，请核对后重新填写",
         "en": "{label}: this answer is not accepted — check it and fill it in again",
@@ -211,6 +219,7 @@ WORDS: dict[str, dict[str, str]] = {
     "choose": {"zh": "请选择", "en": "Choose"},
     "empty": {"zh": "未填写", "en": "Not given"},
     "required_mark": {"zh": "（必填）", "en": "(required)"},
+    "add_row": {"zh": "再加一行", "en": "Add another row"},
     "male": {"zh": "男性", "en": "male"},
     "female": {"zh": "女性", "en": "female"},
     "summary_title": {

@@ -14,6 +14,7 @@ from datetime import date
 from typing import Any
 
 from app.forms import formats
+from app.forms import rows as repeat  # the repeat widget (readonly_view has a local list named `rows`)
 from app.forms.definitions import (
     CHOICE_WIDGETS,
     MATERIAL_NOTE_MAX,
@@ -87,6 +88,12 @@ def redisplay_values(definition: dict[str, Any], values: Mapping[str, Any] | Non
         return parse_form_submission(definition, values)
     shown = {name: _first_text(values.get(name)) for name in field_names(definition)}
     for name in field_names(definition):
+        if ui_field(definition, name)["widget"] == "repeat" and not isinstance(values.get(name), list):
+            # The raw form names each cell "<field>.<row>.<column>"; shown as typed (no conversion).
+            shown[name] = repeat.parse(name, ui_field(definition, name), field_schema(definition, name), values, _typed)
+        elif ui_field(definition, name)["widget"] == "repeat":
+            shown[name] = values.get(name)
+    for name in field_names(definition):
         if ui_field(definition, name)["widget"] == "materials" and not isinstance(shown[name], Mapping):
             # The raw form names each material's inputs "<field>.<code>.verdict" / ".note".
             shown[name] = {
@@ -94,6 +101,10 @@ def redisplay_values(definition: dict[str, Any], values: Mapping[str, Any] | Non
                 for m in ui_field(definition, name)["materials"]
             }
     return shown
+
+
+def _typed(raw: str, _json_type: str) -> str:
+    return raw
 
 
 def _field_view(
@@ -148,7 +159,74 @@ def _field_view(
         view["display"] = _display(definition, name, values.get(name), locale, options)
     if widget == "materials":
         view["materials"] = _materials_view(definition, name, values, errors, locale, context)
+    if widget == "repeat":
+        view["rows"] = _repeat_view(definition, name, values, errors, locale)
+        view["add_row"] = word("add_row", locale)
+        view["max_rows"] = schema["maxItems"]
     return view
+
+
+def _repeat_view(
+    definition: dict[str, Any], name: str, values: Mapping[str, Any], errors: Mapping[str, Sequence[str]], locale: str
+) -> list[dict[str, Any]]:
+    """The rows typed so far plus `blank_rows` empty ones (at most maxItems); each row is a fieldset whose
+    legend names it, each cell a labelled input with its own hint and error."""
+    ui, schema = ui_field(definition, name), field_schema(definition, name)
+    given = values.get(name)
+    current = [row for row in given if isinstance(row, Mapping)] if isinstance(given, list) else []
+    count = min(max(len(current) + ui.get("blank_rows", 2), schema.get("minItems", 1), 1), schema["maxItems"])
+    properties = schema["items"]["properties"]
+    required = set(schema["items"].get("required", []))
+    views = []
+    for index in range(max(count, len(current))):
+        row = current[index] if index < len(current) else {}
+        cells = []
+        for column, spec in repeat.columns(ui).items():
+            key = f"{name}.{index}.{column}"
+            cid, messages = field_id(key), list(errors.get(key, []))
+            hint_id = f"{cid}-hint" if "hint" in spec else None
+            error_id = f"{cid}-error" if messages else None
+            cell_schema = properties[column]
+            value = row.get(column)
+            cells.append(
+                {
+                    "name": key,
+                    "id": cid,
+                    "widget": spec["widget"],
+                    "label": text(spec["label"], locale),
+                    "hint": text(spec.get("hint"), locale),
+                    "hint_id": hint_id,
+                    "errors": messages,
+                    "error_id": error_id,
+                    "described_by": _described_by(hint_id, error_id),
+                    "invalid": bool(messages),
+                    "required": column in required,
+                    "required_text": word("required_mark", locale),
+                    "value": _as_text(value),
+                    "checked": value is True or _as_text(value) in ("true", "on", "1"),
+                    "yes": word("yes", locale),
+                    "input_type": INPUT_TYPES.get(spec["widget"], "text"),
+                    "inputmode": spec.get("inputmode")
+                    or {"integer": "numeric", "number": "decimal"}.get(cell_schema["type"]),
+                    "autocomplete": spec.get("autocomplete"),
+                    "maxlength": cell_schema.get("maxLength"),
+                    "min": formats.date_input_bounds(cell_schema.get("format"))[0]
+                    if spec["widget"] == "date"
+                    else None,
+                    "max": formats.date_input_bounds(cell_schema.get("format"))[1]
+                    if spec["widget"] == "date"
+                    else None,
+                }
+            )
+        views.append(
+            {
+                "index": index,
+                "id": field_id(f"{name}.{index}"),
+                "legend": repeat.cell_label(ui, index, None, locale),
+                "cells": cells,
+            }
+        )
+    return views
 
 
 def _materials_view(
@@ -262,6 +340,20 @@ def _display(definition, name, value, locale, options=None) -> str:
     return str(value)
 
 
+def _row_text(ui: Mapping[str, Any], row: Mapping[str, Any], locale: str) -> str:
+    """One row of a repeat field as a line of text: 'label：value；…' for the cells that have a value."""
+    parts = []
+    for column, spec in repeat.columns(ui).items():
+        value = row.get(column)
+        if value in (None, "", False):
+            continue
+        shown = word("yes", locale) if value is True else str(value)
+        parts.append(
+            f"{text(spec['label'], locale)}：{shown}" if locale == "zh" else f"{text(spec['label'], locale)}: {shown}"
+        )
+    return ("；" if locale == "zh" else "; ").join(parts) or word("empty", locale)
+
+
 def readonly_view(
     definition: dict[str, Any],
     values: Mapping[str, Any] | None,
@@ -275,6 +367,13 @@ def readonly_view(
         rows = []
         for name in names:
             ui = ui_field(definition, name)
+            if ui["widget"] == "repeat":
+                rows_given = values.get(name) if isinstance(values.get(name), list) else []
+                for index, row in enumerate(r for r in rows_given if isinstance(r, Mapping)):
+                    rows.append(
+                        {"label": repeat.cell_label(ui, index, None, locale), "text": _row_text(ui, row, locale)}
+                    )
+                continue
             if ui["widget"] != "materials":
                 if values.get(name) in (None, "", [], {}) and name not in required_fields(definition):
                     continue  # an optional field left empty (agent, employer…) says nothing worth a row

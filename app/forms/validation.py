@@ -18,7 +18,7 @@ from typing import Any
 from jsonschema import Draft202012Validator
 
 from app.core.errors import ValidationFailed
-from app.forms import checks, formats
+from app.forms import checks, formats, rows
 from app.forms.definitions import (
     CHOICE_WIDGETS,
     MATERIAL_NOTE_MAX,
@@ -88,6 +88,9 @@ def parse_form_submission(definition: dict[str, Any], form: Mapping[str, Any]) -
                     entries[material["code"]] = entry
             if entries:
                 data[name] = entries
+        elif widget == "repeat":
+            if (found := rows.parse(name, ui, field_schema(definition, name), form, _coerce)) is not None:
+                data[name] = found
         elif (raw := _first(form, name)) is not None:
             data[name] = _coerce(raw, json_type)
     return data
@@ -114,7 +117,34 @@ def _clean(definition: dict[str, Any], data: Mapping[str, Any]) -> dict[str, Any
             value = _clean_text(value, multiline=widget == "textarea")
             if not value:
                 continue
+        if widget == "repeat" and isinstance(value, list):
+            value = _clean_rows(value)
+            if not value:
+                continue
         cleaned[name] = value
+    return cleaned
+
+
+def _clean_rows(value: list) -> list:
+    """Each row's text stripped like a single-line field, empty cells absent, blank rows dropped. A row that is
+    not an object is kept as it came, for the schema to refuse with a message."""
+    cleaned = []
+    for row in value:
+        if not isinstance(row, dict):
+            cleaned.append(row)
+            continue
+        cells = {}
+        for key, cell in row.items():
+            if isinstance(cell, float) and not math.isfinite(cell):
+                cell = str(cell)
+            if isinstance(cell, str):
+                cell = _clean_text(cell, multiline=False)
+                if not cell:
+                    continue
+            if cell is not None:
+                cells[key] = cell
+        if not rows.is_blank(cells):
+            cleaned.append(cells)
     return cleaned
 
 
@@ -139,6 +169,10 @@ def _schema_problems(definition: dict[str, Any], data: dict[str, Any]) -> list[t
     found: list[tuple[str, str, dict]] = []
     for error in _validator(definition["schema"]).iter_errors(data):
         keyword, limit, instance = error.validator, error.validator_value, error.instance
+        where = list(error.absolute_path)
+        if where and ui_field(definition, str(where[0]))["widget"] == "repeat":
+            found += rows.schema_problems(str(where[0]), ui_field(definition, str(where[0])), error)
+            continue
         if keyword == "required":
             found += [(n, _required_code(definition, n), {}) for n in limit if n not in instance]
             continue
@@ -218,6 +252,10 @@ class _Say:
         return text(ui_field(self.definition, name)["label"], self.locale)
 
     def __call__(self, name: str, code: str, params: dict[str, Any] | None = None, refs=None) -> str:
+        if name.count(".") == 2 and ui_field(self.definition, name.split(".")[0])["widget"] == "repeat":
+            base, index, column = name.split(".")
+            ui = ui_field(self.definition, base)
+            return rows.cell_message(ui, int(index), column, code, self.locale, **(params or {}))
         values = {**(params or {}), "label": self.label(name)}
         values |= {key: self.label(ref) for key, ref in (refs or {}).items()}
         override = ui_field(self.definition, name).get("messages", {}).get(code)
@@ -254,6 +292,9 @@ def validate_form_data(
     errors: dict[str, str] = {}
 
     for name, value in cleaned.items():
+        if ui_field(definition, name)["widget"] == "repeat" and isinstance(value, list):
+            errors.update(_row_formats(definition, name, value, say))
+            continue
         fmt = field_schema(definition, name).get("format")
         if fmt and isinstance(value, str):
             try:
@@ -269,7 +310,8 @@ def validate_form_data(
     for name, code, params in _schema_problems(definition, cleaned):
         errors.setdefault(name, say(name, code, params))
 
-    valid = {name: value for name, value in cleaned.items() if name not in errors}
+    # A repeat field with a cell in error (key field.row.column) is not valid as a whole for the checks.
+    valid = {name: value for name, value in cleaned.items() if not any(k.split(".")[0] == name for k in errors)}
     for name in field_names(definition):
         if ui_field(definition, name)["widget"] == "materials" and name in valid:
             valid[name], problems = _materials(definition, name, valid[name], valid, context, say)
@@ -284,11 +326,33 @@ def validate_form_data(
         order = {name: i for i, name in enumerate(field_names(definition))}
         keys = sorted(errors, key=lambda key: (order.get(key.split(".")[0], len(order)), key))
         raise ValidationFailed({key: [errors[key]] for key in keys})
-    return {
+    result = {
         name: cleaned.get(name)
         for name in field_names(definition)
         if ui_field(definition, name)["widget"] != "readonly"
     }
+    for name in field_names(definition):  # every column of every row present, None when empty
+        if ui_field(definition, name)["widget"] == "repeat" and isinstance(result.get(name), list):
+            cols = rows.columns(ui_field(definition, name))
+            result[name] = [{column: row.get(column) for column in cols} for row in result[name]]
+    return result
+
+
+def _row_formats(definition: dict[str, Any], name: str, value: list, say: _Say) -> dict[str, str]:
+    """Formats of a repeat field's cells (normalised in place), one message per cell, keyed field.row.column."""
+    problems = {}
+    properties = field_schema(definition, name)["items"]["properties"]
+    for index, row in enumerate(value):
+        if not isinstance(row, dict):
+            continue
+        for column, cell in row.items():
+            fmt = properties.get(column, {}).get("format")
+            if fmt and isinstance(cell, str):
+                try:
+                    row[column] = formats.FORMATS[fmt](cell)
+                except formats.FormatProblem as wrong:
+                    problems[f"{name}.{index}.{column}"] = say(f"{name}.{index}.{column}", wrong.code, wrong.params)
+    return problems
 
 
 def missing_materials(definition: dict[str, Any], data: Mapping[str, Any], *, locale: str) -> list[dict[str, str]]:

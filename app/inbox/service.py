@@ -34,8 +34,12 @@ def sync_tasks(
     unit_for: Callable[[str | None], int],
     due_for: Callable[[ReadyTask], datetime | None],
     actor: User | None,
+    priority: int = 0,
 ) -> list[HumanTask]:
-    """Makes the open rows of `case` match the engine's ready user tasks exactly (created / cancelled)."""
+    """Makes the open rows of `case` match the engine's ready user tasks exactly (created / cancelled).
+
+    `priority` is the case's own priority, added to each new row's (e.g. a legal-aid green-channel case: first in
+    every inbox it reaches)."""
     # The caller may have loaded the open rows already (under the case lock); else read them now.
     open_rows = db.session.info.get("open_tasks", {}).pop(case.id, None)
     if open_rows is None:
@@ -65,7 +69,7 @@ def sync_tasks(
             unit_id=unit_for(task.lane),
             form_id=task.properties.get("form"),
             due_at=due_for(task),
-            priority=int(task.properties.get("priority", 0)),
+            priority=int(task.properties.get("priority", 0)) + priority,
         )
         db.session.add(row)
         created.append(row)

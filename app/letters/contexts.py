@@ -8,10 +8,10 @@ lay it out.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date
 from typing import Any
 
+from app.letters import kinds
 from app.letters.dates import chinese_date, numeric_date, parse_date
 
 # Citations, spelled as letters spell them: full name of the law, then the article.
@@ -31,26 +31,6 @@ COMMON_KEYS = (
     "issued_on",
 )
 REMEDY_KEYS = ("agency.reconsideration_body", "agency.court")
-KIND_KEYS: dict[str, tuple[str, ...]] = {
-    "rp_receipt": ("access_code",),
-    "rp_supplement": ("decision.materials", "decision.supplement_deadline"),
-    "rp_not_accepted": ("decision.materials", "decision.supplement_deadline", *REMEDY_KEYS),
-    "rp_approval": (
-        "case.accepted_on",
-        "decision.permit_number",
-        "decision.issue_date",
-        "decision.valid_until",
-        "decision.endorsement_window_start",
-    ),
-    "rp_refusal": REMEDY_KEYS,
-}
-TITLES = {
-    "rp_receipt": "居住证申领受理回执",
-    "rp_supplement": "居住证申领材料一次性补正告知书",
-    "rp_not_accepted": "居住证申领不予受理决定书",
-    "rp_approval": "准予核发居住证决定书",
-    "rp_refusal": "不予核发居住证决定书",
-}
 # Material verdicts from the completeness check: the forms' vocabulary, plus "invalid" for a material handed
 # in but not in legal form. "ok" is a synonym of "provided"; not_applicable materials are left out.
 VERDICT_TEXT = {"provided": "收讫", "ok": "收讫", "missing": "未提交", "invalid": "不符合法定形式"}
@@ -164,7 +144,7 @@ def _common(facts: dict, kind: str) -> dict:
     )
     return {
         "kind": kind,
-        "title": TITLES[kind],
+        "title": kinds.KINDS[kind].title,
         "case_number": _str(facts["case"]["number"]),
         "received_on": _iso(facts, "case.received_on"),
         "issued_on": issued_on,
@@ -242,7 +222,7 @@ def build_not_accepted(facts: dict, ctx: dict) -> dict:
         number = _str(_get(facts, "decision.supplement_notice_number"))
         notice = (
             f"本机关于{_num(facts, 'decision.supplement_notice_on')}向你送达"
-            f"《{TITLES['rp_supplement']}》{f'（{number}）' if number else ''}，"
+            f"《{kinds.KINDS['rp_supplement'].title}》{f'（{number}）' if number else ''}，"
         )
     deadline = _num(facts, "decision.supplement_deadline")
     return {
@@ -331,13 +311,54 @@ def build_refusal(facts: dict, ctx: dict) -> dict:
     }
 
 
-BUILDERS: dict[str, Callable[[dict, dict], dict]] = {
-    "rp_receipt": build_receipt,
-    "rp_supplement": build_supplement,
-    "rp_not_accepted": build_not_accepted,
-    "rp_approval": build_approval,
-    "rp_refusal": build_refusal,
-}
+_RP_KINDS = (
+    # kind, title, 文号 series, facts keys, builder, role
+    ("rp_receipt", "居住证申领受理回执", "受", ("access_code",), build_receipt, ""),
+    (
+        "rp_supplement",
+        "居住证申领材料一次性补正告知书",
+        "补",
+        ("decision.materials", "decision.supplement_deadline"),
+        build_supplement,
+        "supplement",
+    ),
+    (
+        "rp_not_accepted",
+        "居住证申领不予受理决定书",
+        "不受",
+        ("decision.materials", "decision.supplement_deadline", *REMEDY_KEYS),
+        build_not_accepted,
+        "",
+    ),
+    (
+        "rp_approval",
+        "准予核发居住证决定书",
+        "准",
+        (
+            "case.accepted_on",
+            "decision.permit_number",
+            "decision.issue_date",
+            "decision.valid_until",
+            "decision.endorsement_window_start",
+        ),
+        build_approval,
+        "",
+    ),
+    ("rp_refusal", "不予核发居住证决定书", "不准", REMEDY_KEYS, build_refusal, ""),
+)
+for _kind, _title, _series, _keys, _builder, _role in _RP_KINDS:
+    kinds.register_kind(
+        _kind,
+        title=_title,
+        series=_series,
+        keys=_keys,
+        builder=_builder,
+        role=_role,
+        valid_until_key="permit.valid_until" if _kind == "rp_approval" else None,
+    )
+# Read-only views kept for callers and tests that look kinds up by name.
+KIND_KEYS = {k: spec.keys for k, spec in kinds.KINDS.items()}
+TITLES = {k: spec.title for k, spec in kinds.KINDS.items()}
 
 
 def verify_url(public_url: str, code: str) -> str:
@@ -352,10 +373,21 @@ def build_letter_context(facts: dict) -> dict:
     """
     _check_plain(facts)
     kind = facts.get("kind")
-    if kind not in BUILDERS:
-        raise ValueError(f"unknown letter kind {kind!r}; known: {', '.join(BUILDERS)}")
-    _require(facts, kind, COMMON_KEYS + KIND_KEYS[kind])
-    context = BUILDERS[kind](facts, _common(facts, kind))
+    spec = kinds.get(kind)
+    if spec is None:
+        raise ValueError(f"unknown letter kind {kind!r}; known: {', '.join(kinds.KINDS)}")
+    _require(facts, kind, COMMON_KEYS + spec.keys)
+    context = spec.builder(facts, _common(facts, kind))
     if facts.get("public_url") and facts.get("verification_code"):
         context["verify_url"] = verify_url(facts["public_url"], facts["verification_code"])
     return context
+
+
+# The toolkit other services' letter builders use (app/<domain>/letters.py): same arithmetic, same wording.
+fact = _get
+text_of = _str
+iso_date = _iso
+numeric_date_of = _num
+numbered = _numbered
+material_rows = _materials
+remedy_clause = _remedy

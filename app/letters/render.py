@@ -21,11 +21,16 @@ from app.letters.dates import chinese_date, numeric_date
 logger = logging.getLogger(__name__)
 
 TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
+# Each service keeps its letter templates beside its code: app/<domain>/templates/letters/<kind>.html.
+TEMPLATE_DIRS = [
+    TEMPLATE_DIR,
+    *sorted(p for p in TEMPLATE_DIR.parents[1].glob("*/templates") if (p / "letters").is_dir() and p != TEMPLATE_DIR),
+]
 # Every template extends _base.html, which includes the CSS and imports the macros: all in a template version.
 SHARED_TEMPLATES = ("letters/_base.html", "letters/_letter.css", "letters/_macros.html")
 
 _env = Environment(
-    loader=FileSystemLoader(TEMPLATE_DIR),
+    loader=FileSystemLoader(TEMPLATE_DIRS),
     autoescape=True,
     undefined=StrictUndefined,
     trim_blocks=True,

@@ -21,22 +21,15 @@ from app.cases.models import Case
 from app.core.clock import utcnow
 from app.core.errors import NotFound
 from app.extensions import db
+from app.letters import kinds
 from app.letters.contexts import build_letter_context
 from app.letters.dates import parse_date
-from app.letters.models import Letter, LetterKind
+from app.letters.models import Letter
 from app.letters.numbering import next_reference_number
 from app.letters.render import render_pdf, template_version
 
 logger = logging.getLogger(__name__)
 
-# 文号 series per kind: 西公居受字〔2026〕第1号, 西公居补字…, 西公居不受字…, 西公居准字…, 西公居不准字….
-SERIES: dict[str, str] = {
-    LetterKind.RP_RECEIPT: "受",
-    LetterKind.RP_SUPPLEMENT: "补",
-    LetterKind.RP_NOT_ACCEPTED: "不受",
-    LetterKind.RP_APPROVAL: "准",
-    LetterKind.RP_REFUSAL: "不准",
-}
 # No 0/O, 1/I/L: read over the phone and typed from paper without mistakes. 31 symbols ** 10 ≈ 2 ** 49.5.
 VERIFICATION_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 VERIFICATION_LENGTH = 10
@@ -60,7 +53,8 @@ def issue_letter(
     the number is the year of facts["issued_on"]. The caller records the `letter_issued` CaseEvent
     (cases.outcomes does). Raises ValueError on bad facts, before any number is used.
     """
-    if kind not in SERIES:
+    spec = kinds.get(kind)
+    if spec is None:
         raise ValueError(f"unknown letter kind {kind!r}")
     if facts.get("kind", kind) != kind:
         raise ValueError(f"facts are for {facts.get('kind')!r}, not {kind!r}")
@@ -74,7 +68,7 @@ def issue_letter(
     }
     context = build_letter_context(facts)
     year = parse_date(context["issued_on"]).year
-    number = next_reference_number(agency_unit_id=agency_unit_id, doc_code=doc_code, series=SERIES[kind], year=year)
+    number = next_reference_number(agency_unit_id=agency_unit_id, doc_code=doc_code, series=spec.series, year=year)
     context = {**context, "number": number, "verification_code": code}
     template_name = template_for(kind)
     letter = Letter(

@@ -1,10 +1,11 @@
-"""In-app notifications for staff (overdue tasks, escalations). The e-mail/SMS outbox for applicants is separate."""
+"""In-app notifications for staff (overdue tasks, escalations), and the outbox of e-mails and SMS to applicants."""
 
 from __future__ import annotations
 
+import enum
 from datetime import datetime
 
-from sqlalchemy import DateTime, ForeignKey, Index, String, Text
+from sqlalchemy import DateTime, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.accounts.models import User
@@ -33,3 +34,37 @@ class Notification(db.Model):
 
     def message(self, locale: str) -> str:
         return self.message_en if locale == "en" else self.message_zh
+
+
+class OutboxStatus(enum.StrEnum):
+    PENDING = "pending"  # waiting to be sent (or to be tried again at next_attempt_at)
+    SENT = "sent"
+    FAILED = "failed"  # gave up after OUTBOX_MAX_ATTEMPTS; shown on the outbox page
+
+
+class OutboxMessage(db.Model):
+    """An e-mail or SMS to an applicant, written in the same transaction as the event it tells about and sent
+    after the commit by a job (notifications.outbox). One row per recipient and channel."""
+
+    __tablename__ = "outbox_messages"
+    # The sender asks "what is due now": pending rows by next attempt time.
+    __table_args__ = (Index("ix_outbox_status_next", "status", "next_attempt_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # Same event, same recipient → same key: a second queue_message for it is a no-op (never two messages).
+    dedupe_key: Mapped[str] = mapped_column(String(64), unique=True)
+    kind: Mapped[str] = mapped_column(String(40), index=True)  # case_received, supplement_needed, …
+    channel: Mapped[str] = mapped_column(String(10))  # sms | email
+    recipient: Mapped[str] = mapped_column(String(200))
+    locale: Mapped[str] = mapped_column(String(5), default="zh")
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    subject: Mapped[str] = mapped_column(String(200), default="")
+    body: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(10), default=OutboxStatus.PENDING)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    next_attempt_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    last_error: Mapped[str | None] = mapped_column(Text)
+
+    case: Mapped[Case | None] = relationship()

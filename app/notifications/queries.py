@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 
 from app.accounts.models import User
 from app.extensions import db
-from app.notifications.models import Notification
+from app.notifications.models import Notification, OutboxMessage, OutboxStatus
 
 PAGE_SIZE = 50
 
@@ -32,3 +32,15 @@ def latest(user: User, *, limit: int = PAGE_SIZE) -> list[Notification]:
             .limit(limit)
         )
     )
+
+
+def outbox_messages(*, status: str = "", limit: int = PAGE_SIZE * 4) -> list[OutboxMessage]:
+    query = select(OutboxMessage).order_by(OutboxMessage.created_at.desc(), OutboxMessage.id.desc()).limit(limit)
+    if status in {s.value for s in OutboxStatus}:
+        query = query.where(OutboxMessage.status == status)
+    return list(db.session.scalars(query))
+
+
+def outbox_counts() -> dict[str, int]:
+    rows = db.session.execute(select(OutboxMessage.status, func.count()).group_by(OutboxMessage.status))
+    return {str(status): count for status, count in rows}

@@ -14,18 +14,20 @@ from datetime import date
 from typing import Any
 
 from flask import current_app
+from flask_babel import get_locale
 from sqlalchemy import select
 
 from app.accounts.models import OrgUnit
-from app.cases import statutory
+from app.cases import services, statutory
 from app.cases.models import FINAL_STATUSES, Case, CaseEvent, CaseStatus
 from app.cases.service import hash_access_code
-from app.core.clock import today
+from app.core.clock import CHINA_TZ, today
 from app.core.masking import mask_id_number, mask_name
 from app.extensions import db
 from app.forms.validation import missing_materials as forms_missing_materials
 from app.inbox.models import HumanTask, TaskState
-from app.letters.models import Letter, LetterKind, LetterStatus
+from app.letters import kinds as letter_kinds
+from app.letters.models import Letter, LetterStatus
 from app.letters.service import VERIFICATION_ALPHABET, VERIFICATION_LENGTH
 from app.processes import specs
 
@@ -77,13 +79,16 @@ def _unit_names(unit_ids: set[int]) -> dict[int, OrgUnit]:
 
 def missing_materials(case: Case, letters: list[Letter]) -> tuple[list[dict], str | None]:
     """What the one-time supplement notice asked for, and by when: from the latest notice, else the check's data."""
-    notices = [letter for letter in letters if letter.kind == LetterKind.RP_SUPPLEMENT]
+    notices = [letter for letter in letters if letter.kind in letter_kinds.supplement_kinds()]
     if notices:
         ctx = notices[-1].context
         items = [{"label": m.get("label", m.get("code")), "note": m.get("note", "")} for m in ctx.get("missing", [])]
         return items, ctx.get("supplement_deadline")
     check = (case.data or {}).get("check_materials") or {}
-    form = specs.form_for(specs.version_info(case.process_version_id), "rp_materials")
+    service = services.get(case.service)
+    if service is None or service.materials_form is None or not check:
+        return [], check.get("supplement_deadline")
+    form = specs.form_for(specs.version_info(case.process_version_id), service.materials_form)
     items = [{"label": m["label"], "note": m["note"]} for m in forms_missing_materials(form, check, locale="zh")]
     return items, check.get("supplement_deadline")
 
@@ -159,8 +164,11 @@ def verification(code: str) -> dict[str, Any] | None:
     ctx = letter.context or {}
     state = str(letter.status)
     valid_until = None
-    if letter.kind == LetterKind.RP_APPROVAL:
-        raw = (ctx.get("permit") or {}).get("valid_until")
+    spec = letter_kinds.get(letter.kind)
+    if spec is not None and spec.valid_until_key:
+        raw: Any = ctx
+        for part in spec.valid_until_key.split("."):
+            raw = raw.get(part) if isinstance(raw, dict) else None
         valid_until = date.fromisoformat(raw) if raw else None
         if state == LetterStatus.VALID and valid_until is not None and valid_until < today():
             state = "expired"
@@ -175,3 +183,68 @@ def verification(code: str) -> dict[str, Any] | None:
         "state": state,
         "valid_until": valid_until,
     }
+
+
+def case_summary(case: Case) -> dict[str, Any]:
+    """One line of the applicant's list of cases."""
+    return {
+        "id": case.id,
+        "number": case.number,
+        "service": services.label(case.service),
+        "status": str(case.status),
+        "opened_on": case.opened_at.date() if case.opened_at else None,
+        "due_on": case.statutory_due_on,
+    }
+
+
+def statutory_rule_of(process_id: str) -> str | None:
+    """The service's statutory clock rule ("15CAL", "10WD"), read from its deployed process."""
+    from app.cases import steps
+
+    return steps.statutory_rule(specs.bundle_for(specs.latest_version_info(process_id)))
+
+
+def confirmation(case: Case) -> dict[str, Any]:
+    """The confirmation page: what happens next and by when (working days), what to bring, the receipt."""
+    from app.calendar.deadlines import working_days_between
+    from app.cases.deadlines import session_calendar
+    from app.portal.models import CaseDocument
+
+    calendar, now = session_calendar(), today()
+    open_tasks = db.session.scalars(
+        select(HumanTask).where(HumanTask.case_id == case.id, HumanTask.state == TaskState.OPEN).order_by(HumanTask.id)
+    ).all()
+    first_due = min((t.due_at for t in open_tasks if t.due_at), default=None)
+    first_due_on = first_due.astimezone(CHINA_TZ).date() if first_due else None
+    uploaded = set(db.session.scalars(select(CaseDocument.material_code).where(CaseDocument.case_id == case.id)))
+    locale = "en" if str(get_locale() or "zh").startswith("en") else "zh"
+    materials = _applicable_materials(case, locale)
+    receipt = db.session.scalars(select(Letter).where(Letter.case_id == case.id).order_by(Letter.id)).first()
+    return {
+        "case": case,
+        "service": services.label(case.service),
+        "check_by": first_due_on,
+        "check_days": working_days_between(now, first_due_on, calendar) if first_due_on else None,
+        "decide_by": case.statutory_due_on,
+        "decide_days": working_days_between(now, case.statutory_due_on, calendar) if case.statutory_due_on else None,
+        "to_bring": [m for m in materials if m["code"] not in uploaded],
+        "uploaded": [m for m in materials if m["code"] in uploaded],
+        "intake_unit": case.intake_unit,
+        "receipt": receipt,
+    }
+
+
+def _applicable_materials(case: Case, locale: str) -> list[dict[str, str]]:
+    service = services.get(case.service)
+    if service is None or service.materials_form is None:
+        return []
+    from app.forms.messages import text
+    from app.forms.validation import applicable_materials
+
+    form = specs.form_for(specs.version_info(case.process_version_id), service.materials_form)
+    found = []
+    for name, spec in form["ui"]["fields"].items():
+        if spec["widget"] == "materials":
+            for material, _applies in applicable_materials(form, name, {}, case.data.get("application") or {}):
+                found.append({"code": material["code"], "label": text(material["label"], locale)})
+    return found

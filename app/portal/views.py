@@ -1,19 +1,24 @@
-"""Public pages: follow a case with its number and access code, download its letters, verify a letter."""
+"""Public pages: follow a case with its number and access code (or from one's account), download its letters,
+upload the materials a supplement notice asked for, verify a letter; for staff, the documents applicants sent.
+
+The routes of applying online and of applicant accounts are in apply_views and account_views (same blueprint)."""
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, redirect, render_template, request, session, url_for
+from flask import Blueprint, current_app, flash, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_login import current_user
 
 from app.cases.lifecycle import EventKind, record
-from app.core.auth import public
-from app.core.errors import NotFound
+from app.core.auth import public, roles_required
+from app.core.errors import NotFound, ValidationFailed
 from app.extensions import db, limiter
 from app.letters import service as letters
 from app.letters.models import Letter
 from app.letters.views import pdf_response
-from app.portal import queries
+from app.portal import documents, queries
+from app.portal.auth import current_applicant
 
 bp = Blueprint("portal", __name__, template_folder="templates")
 SESSION_KEY = "portal_case"
@@ -50,7 +55,12 @@ def _portal_labels():
     return {
         "next_step_text": lambda status: str(NEXT_STEPS.get(str(status), "")),
         "verify_state_label": lambda state: str(VERIFY_STATES.get(str(state), state)),
+        "current_applicant": current_applicant,
+        "case_documents": documents.documents_of,  # the case page's block of uploaded documents (staff)
     }
+
+
+documents.register_event_labels()
 
 
 def _tracked_case():
@@ -62,7 +72,7 @@ def _tracked_case():
 def track():
     case = _tracked_case()
     if case is not None:
-        return render_template("portal/progress.html", **queries.progress(case))
+        return _progress(case, errors={})
     session.pop(SESSION_KEY, None)
     return render_template("portal/track.html", number="", errors={})
 
@@ -123,3 +133,46 @@ def verify():
 def verify_code(code: str):
     result = queries.verification(code)
     return render_template("portal/verify.html", code=code, result=result, looked_up=True), (200 if result else 404)
+
+
+def _progress(case, *, errors: dict):
+    context = queries.progress(case)
+    context["upload_materials"] = (
+        documents.supplement_materials(case) if context["status"] == "awaiting_applicant" else []
+    )
+    context["my_documents"] = documents.documents_of(case.id)
+    return render_template("portal/progress.html", errors=errors, **context), (422 if errors else 200)
+
+
+@bp.post("/track/supplement")
+@public
+@limiter.limit(rate_limit)
+def upload_supplement():
+    """The applicant sends the materials the one-time notice asked for; the caseworker accepts them in the
+    case's `record_supplement` step, and the case goes on from there."""
+    case = _tracked_case()
+    if case is None:
+        return redirect(url_for("portal.track"))
+    try:
+        added = documents.upload_supplement(case, request.files.to_dict(), locale=g.locale)
+        db.session.commit()
+    except ValidationFailed as exc:
+        db.session.rollback()
+        return _progress(case, errors=exc.errors)
+    flash(_("Thank you. We have received %(n)s file(s). The caseworker will check them.", n=len(added)), "success")
+    return redirect(url_for("portal.track"))
+
+
+@bp.get("/portal/documents/<int:document_id>")
+@roles_required("caseworker", "supervisor", "admin")
+def staff_document(document_id: int):
+    """A document an applicant uploaded, for staff who may see its case; shown inline, and recorded."""
+    document, data = documents.view_document(current_user, document_id)
+    db.session.commit()
+    response = current_app.response_class(data, mimetype=document.content_type)
+    response.headers["Content-Disposition"] = "inline"
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+from app.portal import account_views, apply_views  # noqa: E402, F401  (their routes are on this blueprint)

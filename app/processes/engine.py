@@ -27,11 +27,12 @@ from SpiffWorkflow.bpmn.script_engine.python_environment import BasePythonScript
 from SpiffWorkflow.bpmn.serializer.default.workflow import BpmnWorkflowConverter, WorkflowConverter
 from SpiffWorkflow.bpmn.serializer.workflow import BpmnWorkflowSerializer
 from SpiffWorkflow.bpmn.specs.event_definitions import timer as _spiff_timer
+from SpiffWorkflow.bpmn.specs.event_definitions.message import MessageEventDefinition
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import (
     CycleTimerEventDefinition,
     TimerEventDefinition,
 )
-from SpiffWorkflow.bpmn.specs.mixins.events.event_types import CatchingEvent
+from SpiffWorkflow.bpmn.specs.mixins.events.event_types import CatchingEvent, ThrowingEvent
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.spiff.parser.process import VALIDATOR, SpiffBpmnParser
 from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
@@ -186,6 +187,10 @@ class Reached:
     title: str
     properties: dict[str, str]
     fired_timer: str | None = None  # for a timer event: the time it was due (ISO), so the timeline can say so
+    # For a BPMN message thrown by this element that no catch event of the same workflow received: its name
+    # and payload (plain JSON data). The case machinery hands it to the receiver registered for the name.
+    message: str | None = None
+    payload: dict[str, Any] | None = None
 
 
 @dataclass(frozen=True)
@@ -376,8 +381,27 @@ def _collect(bundle: ProcessBundle, task: Any, into: list[Reached]) -> None:
         name = task.task_spec.bpmn_id or task.task_spec.name
         props = dict(meta.properties) if meta else {}
         into.append(Reached(name, meta.title if meta else name, props, (due or clock.utcnow()).isoformat()))
+    elif isinstance(definition, MessageEventDefinition) and isinstance(task.task_spec, ThrowingEvent):
+        _collect_messages(meta, task, into)
     elif meta is not None and meta.properties:
         into.append(Reached(meta.name, meta.title, dict(meta.properties)))
+
+
+def _collect_messages(meta: TaskMeta | None, task: Any, into: list[Reached]) -> None:
+    """A message thrown that no catch event of this workflow received leaves the process: SpiffWorkflow keeps it
+    in `bpmn_events` (get_events() hands them over and clears the list), and it is reported with its payload so
+    the case machinery can deliver it. A message caught inside the workflow is not reported."""
+    name = task.task_spec.bpmn_id or task.task_spec.name
+    props = dict(meta.properties) if meta else {}
+    title = meta.title if meta else name
+    events = task.workflow.top_workflow.get_events()
+    for event in events:
+        payload = json.loads(json.dumps(event.payload or {}, default=str))  # plain data, detached from the task
+        if not isinstance(payload, dict):
+            raise EngineError(f"{name}: the payload of message {event.event_definition.name!r} is not a mapping")
+        into.append(Reached(name, title, props, message=event.event_definition.name, payload=payload))
+    if not events and props:
+        into.append(Reached(name, title, props))
 
 
 def is_completed(workflow: Any) -> bool:

@@ -5,16 +5,11 @@ from __future__ import annotations
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from app.cases import services
 from app.supervision import charts
 from app.supervision.statistics import StatisticsPage
 
 TABLES = ("weeks", "steps", "on_time", "clock", "waiting")
-SERVICE_LABELS = {
-    "residence_permit": _l("Residence permit"),
-    "legal_aid": _l("Legal aid"),
-    "school_placement": _l("School place"),
-    "wage_arrears": _l("Wage arrears"),
-}
 BUCKET_LABELS = {
     "overdue": _l("Overdue"),
     "today": _l("Due today"),
@@ -24,7 +19,7 @@ BUCKET_LABELS = {
 
 
 def service_label(service_id: str | None) -> str:
-    return str(SERVICE_LABELS.get(service_id or "", service_id or ""))
+    return services.label(service_id)
 
 
 def duration_text(hours: float | None) -> str:

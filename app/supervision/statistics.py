@@ -189,9 +189,12 @@ def period_start(now: datetime | None = None, weeks: int = WEEKS) -> datetime:
 
 
 def services_in_use() -> list[str]:
+    from app.cases import services
     from app.processes.models import ProcessVersion
 
-    return list(db.session.scalars(select(ProcessVersion.process_id).distinct().order_by(ProcessVersion.process_id)))
+    deployed = set(db.session.scalars(select(ProcessVersion.process_id).distinct()))
+    catalogue = [s.process_id for s in services.all_services()]  # the catalogue's order: the main service first
+    return [p for p in catalogue if p in deployed] + sorted(deployed - set(catalogue))
 
 
 @dataclass(frozen=True)

@@ -34,6 +34,19 @@ _CALENDAR = PackagedCalendar()
 
 
 @pytest.fixture(autouse=True)
+def fixed_clock():
+    """The cases below use dates around Friday 2026-11-20: pin the clock there so timers (a supplement
+    deadline, a working-day SLA) do not fire just because the real date has moved past them."""
+    from datetime import datetime
+
+    from app.core import clock
+
+    clock.freeze(datetime(2026, 11, 20, 10, 0, tzinfo=clock.CHINA_TZ))
+    yield
+    clock.freeze(None)
+
+
+@pytest.fixture(autouse=True)
 def calendar_without_database(monkeypatch):
     """Timer expressions (after_working_days) read the calendar through cases.deadlines: give them this one."""
     from app.cases import deadlines

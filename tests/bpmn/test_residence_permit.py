@@ -70,7 +70,7 @@ def test_happy_path_issues_permit_with_one_year_validity(permit_bundle):
     run.complete("approve", {"decision": "approve", "issue_date": "2026-11-25"})
     assert run.ready() == [] and engine.is_completed(run.workflow)
     assert run.milestones("status") == ["received", "in_review", "approved"]
-    assert run.milestones("letter") == ["rp_receipt", "rp_approval"] and run.milestones("permit") == ["issue"]
+    assert run.milestones("letter") == ["rp_receipt", "rp_approval"] and run.milestones("action") == ["issue_permit"]
     # One year of validity; endorsement due in the month before the anniversary (Decree 663 Art. 10).
     assert run.data["valid_until"] == "2027-11-24" and run.data["endorsement_window_start"] == "2027-10-25"
 
