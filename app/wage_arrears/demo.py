@@ -258,7 +258,7 @@ def make_cases(units: dict[str, OrgUnit], users: dict[str, User], rng: random.Ra
             _do(
                 case.id,
                 who,
-                {"paid_on": clock.today().isoformat(), "amount_paid": total, "payment_evidence": "银行转账凭证"},
+                {"paid_on": clock.today().isoformat(), "amount_paid": f"{total:.2f}", "payment_evidence": "银行转账凭证"},
             )
             db.session.commit()
             continue
@@ -315,6 +315,7 @@ def make_cases(units: dict[str, OrgUnit], users: dict[str, User], rng: random.Ra
             case.id,
             police,
             {"police_decision": "opened", "police_case_number": f"西公刑〔{clock.today().year}〕{index}号"},
+            task_name="police_review",
         )
         _do(case.id, lead, {"decision": "approve"}, task_name="approve_blacklist")
         _do(
