@@ -94,11 +94,13 @@ def queue_message(*, kind: str, case: Case | None, to_phone: str | None, to_emai
         jobs.enqueue(SEND_JOB)
 
 
-def on_case_milestone(case: Case, kind: str, *, event: str, **context: Any) -> None:
-    """Tells the case's applicant about a milestone, on the channel they chose (portal.accounts)."""
+def on_case_milestone(case: Case, kind: str, *, event: str, phone: str | None = None, **context: Any) -> int:
+    """Tells the case's applicant about a milestone, on the channel they chose (portal.accounts); without an
+    account, by SMS to `phone` or the phone on the form. Returns how many recipients it was queued for."""
     from app.portal import accounts  # the applicant side knows who wants what; imported late (no cycle)
 
-    for recipient in accounts.recipients_for(case):
+    recipients = accounts.recipients_for(case, phone=phone)
+    for recipient in recipients:
         queue_message(
             kind=kind,
             case=case,
@@ -106,6 +108,7 @@ def on_case_milestone(case: Case, kind: str, *, event: str, **context: Any) -> N
             to_email=recipient.email,
             context={**context, "event": event, "locale": recipient.locale},
         )
+    return len(recipients)
 
 
 def on_case_steps(case: Case, reached: list[Reached], *, opened: bool) -> None:

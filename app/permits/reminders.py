@@ -29,7 +29,11 @@ def remind_holder(permit: ResidencePermit, kind: str, *, case: Case | None = Non
         "window_start": permit.endorsement_window_start.isoformat(),
         "case_number": case.number if case else None,
     }
-    channel = "outbox" if permit.holder_phone else "recorded"
-    outbox.queue_message(kind=kind, case=case, to_phone=permit.holder_phone or None, to_email=None, context=context)
+    if case is not None:  # on the channel the holder chose, if they have an applicant account (portal.accounts)
+        queued = outbox.on_case_milestone(case, kind, event=kind, phone=permit.holder_phone or None, **context)
+    else:
+        outbox.queue_message(kind=kind, case=None, to_phone=permit.holder_phone or None, to_email=None, context=context)
+        queued = 1 if permit.holder_phone else 0
+    channel = "outbox" if queued else "recorded"
     lifecycle.log(permit, PermitEventKind.REMINDED, actor=None, reminder=kind, channel=channel, **context)
     return channel

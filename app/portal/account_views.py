@@ -11,12 +11,14 @@ from flask_babel import gettext as _
 from app.core.auth import public
 from app.core.errors import NotFound, ValidationFailed
 from app.extensions import db, limiter
+from app.notifications import outbox
 from app.portal import accounts, apply, queries
 from app.portal.auth import applicant_required, current_applicant, log_in, log_out
 from app.portal.models import ApplicantAccount, ApplicationDraft
 from app.portal.views import SESSION_KEY, bp
 
 PENDING_KEY = "applicant_pending"  # the account waiting for its code (id only; nothing is trusted before the code)
+CONTACT_KEY = "applicant_new_contact"  # a phone or e-mail being added; its code is bound to it (accounts.send_code)
 
 
 def rate_limit() -> str:
@@ -80,7 +82,13 @@ def account_verify():
             log_in(account)
             flash(_("Your account is ready."), "success")
             return redirect(target)
-    return render_template("portal/account_verify.html", account=account, errors=errors), (422 if errors else 200)
+    return render_template(
+        "portal/account_verify.html",
+        sent_to=outbox.mask_recipient(account.login_name),
+        form_action=url_for("portal.account_verify"),
+        resend_action=url_for("portal.account_resend"),
+        errors=errors,
+    ), (422 if errors else 200)
 
 
 @bp.post("/account/verify/resend")
@@ -131,7 +139,10 @@ def account_logout():
 @bp.get("/account")
 @applicant_required
 def account_home():
-    account = current_applicant()
+    return _home(current_applicant(), errors={})
+
+
+def _home(account: ApplicantAccount, *, errors: dict, contact: str = ""):
     drafts = db.session.scalars(db.select(ApplicationDraft).where(ApplicationDraft.account_id == account.id)).all()
     return render_template(
         "portal/account_home.html",
@@ -139,7 +150,9 @@ def account_home():
         cases=[queries.case_summary(case) for case in accounts.cases_of(account)],
         drafts=drafts,
         services={s.process_id: s for s in apply.online_services()},
-        errors={},
+        errors=errors,
+        contact=contact,
+        mask_recipient=outbox.mask_recipient,
     )
 
 
@@ -159,6 +172,55 @@ def account_settings():
     session["locale"] = account.locale
     flash(_("Your settings are saved."), "success")
     return redirect(url_for("portal.account_home"))
+
+
+@bp.post("/account/contact")
+@applicant_required
+@limiter.limit("3 per 10 minutes")
+def account_contact():
+    """Adds a mobile number or e-mail address (proved with a code sent to it), so either can carry the news."""
+    account = current_applicant()
+    try:
+        address = accounts.start_contact(account, value=request.form.get("contact", ""))
+        db.session.commit()
+    except ValidationFailed as exc:
+        db.session.rollback()
+        return _home(account, errors=exc.errors, contact=request.form.get("contact", "")), 422
+    session[CONTACT_KEY] = address
+    return redirect(url_for("portal.account_contact_verify"))
+
+
+@bp.route("/account/contact/verify", methods=["GET", "POST"])
+@applicant_required
+@limiter.limit(rate_limit, methods=["POST"])
+def account_contact_verify():
+    account, address = current_applicant(), session.get(CONTACT_KEY)
+    if not isinstance(address, str) or not address:
+        return redirect(url_for("portal.account_home"))
+    errors: dict = {}
+    if request.method == "POST":
+        try:
+            added = accounts.confirm_contact(account, address=address, code=request.form.get("code", ""))
+            db.session.commit()
+        except ValidationFailed as exc:
+            db.session.commit()  # the counted attempt is kept
+            errors = exc.errors
+        else:
+            session.pop(CONTACT_KEY, None)
+            flash(
+                _("The e-mail address is added. You can now choose it for news about your cases.")
+                if added == "email"
+                else _("The mobile number is added. You can now choose it for news about your cases."),
+                "success",
+            )
+            return redirect(url_for("portal.account_home") + "#settings-heading")
+    return render_template(
+        "portal/account_verify.html",
+        sent_to=outbox.mask_recipient(address),
+        form_action=url_for("portal.account_contact_verify"),
+        resend_action=None,
+        errors=errors,
+    ), (422 if errors else 200)
 
 
 @bp.get("/account/cases/<int:case_id>")

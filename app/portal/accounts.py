@@ -18,7 +18,7 @@ from typing import Any
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from app.cases.models import Case
@@ -41,9 +41,11 @@ class Recipient:
     locale: str
 
 
-def _hash_code(code: str) -> str:
+def _hash_code(code: str, bound: str = "") -> str:
+    """HMAC of a code; a code sent to a new contact address is bound to that address (it proves only that one)."""
     key = current_app.config["SECRET_KEY"].encode()
-    return hmac.new(key, f"applicant-code:{code}".encode(), hashlib.sha256).hexdigest()
+    material = f"applicant-code:{bound}:{code}" if bound else f"applicant-code:{code}"
+    return hmac.new(key, material.encode(), hashlib.sha256).hexdigest()
 
 
 def session_entry(account: ApplicantAccount) -> dict[str, Any]:
@@ -104,8 +106,13 @@ def register(*, login_name: str, password: str, locale: str) -> ApplicantAccount
     return account
 
 
-def send_code(account: ApplicantAccount) -> None:
-    """A fresh code (earlier ones stop working), queued in the outbox in this transaction."""
+def send_code(
+    account: ApplicantAccount, *, to_phone: str | None = None, to_email: str | None = None, bound: str = ""
+) -> None:
+    """A fresh code (earlier ones stop working), queued in the outbox in this transaction: to the account's own
+    phone or e-mail, or (`bound`) to a new address being added, which only that code can confirm."""
+    if not bound:
+        to_phone, to_email = account.phone, account.email
     now = utcnow()
     for old in db.session.scalars(
         select(VerificationCode).where(VerificationCode.account_id == account.id, VerificationCode.used_at.is_(None))
@@ -115,7 +122,7 @@ def send_code(account: ApplicantAccount) -> None:
     db.session.add(
         VerificationCode(
             account_id=account.id,
-            code_hash=_hash_code(code),
+            code_hash=_hash_code(code, bound),
             created_at=now,
             expires_at=now + timedelta(minutes=CODE_MINUTES),
             attempts=0,
@@ -124,14 +131,46 @@ def send_code(account: ApplicantAccount) -> None:
     outbox.queue_message(
         kind="verification_code",
         case=None,
-        to_phone=account.phone,
-        to_email=account.email,
+        to_phone=to_phone,
+        to_email=to_email,
         context={"code": code, "minutes": CODE_MINUTES, "locale": account.locale, "nonce": secrets.token_hex(8)},
     )
 
 
 def verify(account: ApplicantAccount, code: str) -> None:
     """Marks the account verified if `code` is its current code; each wrong try counts, expired codes fail."""
+    _use_code(account, code)
+    account.verified_at = account.verified_at or utcnow()
+
+
+def start_contact(account: ApplicantAccount, *, value: str) -> str:
+    """Sends a code to a mobile number or e-mail address the applicant wants to add; returns it as stored.
+    Raises ValidationFailed on the `contact` field."""
+    try:
+        phone, email = parse_login_name(value)
+    except ValidationFailed as exc:
+        raise ValidationFailed({"contact": exc.errors["login_name"]}) from exc
+    if (phone and phone == account.phone) or (email and email == account.email):
+        raise ValidationFailed({"contact": [_("This is already on your account.")]})
+    other = find_account(phone, email)
+    if other is not None and other.id != account.id:
+        raise ValidationFailed({"contact": [_("Another account uses this number or address.")]})
+    address = phone or email or ""
+    send_code(account, to_phone=phone, to_email=email, bound=address)
+    return address
+
+
+def confirm_contact(account: ApplicantAccount, *, address: str, code: str) -> str:
+    """Adds the address once the code sent to it is given back; returns "sms" or "email" (what was added)."""
+    _use_code(account, code, bound=address)
+    if "@" in address:
+        account.email = address
+        return "email"
+    account.phone = address
+    return "sms"
+
+
+def _use_code(account: ApplicantAccount, code: str, *, bound: str = "") -> None:
     current = db.session.scalars(
         select(VerificationCode)
         .where(VerificationCode.account_id == account.id, VerificationCode.used_at.is_(None))
@@ -143,11 +182,10 @@ def verify(account: ApplicantAccount, code: str) -> None:
     if _aware(current.expires_at) < utcnow():
         raise ValidationFailed({"code": [_("The code has expired. Ask for a new code.")]})
     current.attempts += 1
-    if not (len(code) == 6 and code.isdigit() and hmac.compare_digest(_hash_code(code), current.code_hash)):
+    if not (len(code) == 6 and code.isdigit() and hmac.compare_digest(_hash_code(code, bound), current.code_hash)):
         left = CODE_ATTEMPTS - current.attempts
         raise ValidationFailed({"code": [_("The code is not right. You can try %(n)s more times.", n=left)]})
     current.used_at = utcnow()
-    account.verified_at = account.verified_at or utcnow()
 
 
 def authenticate(*, login_name: str, password: str) -> ApplicantAccount | None:
@@ -204,19 +242,29 @@ def owns_case(account: ApplicantAccount, case_id: int) -> Case | None:
     ).one_or_none()
 
 
-def recipients_for(case: Case) -> list[Recipient]:
-    """Who hears about `case`: its account on the channel they chose; else the phone given on the form (SMS).
-    An application being sent by a logged-in applicant names its account before the case row is linked."""
+def recipients_for(case: Case, *, phone: str | None = None) -> list[Recipient]:
+    """Who hears about `case`: the account that holds it — or, failing that, one holding another case of the
+    same person (an endorsement the system opened, a window case not yet claimed) — on the channel they chose;
+    else SMS to `phone` or the phone given on the form. An application being sent by a logged-in applicant
+    names its account before the case row is linked."""
     account_id = db.session.info.get("applicant_applying")
     if account_id is None:
+        same_person = Case.applicant_id_number == case.applicant_id_number if case.applicant_id_number else None
         with db.session.no_autoflush:
-            account_id = db.session.scalar(select(ApplicantCase.account_id).where(ApplicantCase.case_id == case.id))
+            account_id = db.session.scalar(
+                select(ApplicantCase.account_id)
+                .join(Case, Case.id == ApplicantCase.case_id)
+                .where(or_(Case.id == case.id, same_person) if same_person is not None else Case.id == case.id)
+                .order_by((Case.id == case.id).desc(), ApplicantCase.linked_at.desc())
+                .limit(1)
+            )
     account = db.session.get(ApplicantAccount, account_id) if account_id else None
+    fallback = phone or case.applicant_phone or None
     if account is not None:
         if account.channel == "email" and account.email:
             return [Recipient(None, account.email, account.locale)]
-        return [Recipient(account.phone or case.applicant_phone or None, None, account.locale)]
-    return [Recipient(case.applicant_phone, None, "zh")] if case.applicant_phone else []
+        return [Recipient(account.phone or fallback, None, account.locale)]
+    return [Recipient(fallback, None, "zh")] if fallback else []
 
 
 def _aware(moment):

@@ -9,6 +9,7 @@ sections cut into PORTAL_FIELDS_PER_PAGE fields (default 6), loose fields groupe
 from __future__ import annotations
 
 import hashlib
+import re
 import secrets
 from typing import Any
 
@@ -70,9 +71,11 @@ def pages(definition: dict) -> list[dict[str, Any]]:
     return result
 
 
-def page_definition(definition: dict, page: dict) -> dict:
-    """A view of the form with only this page's fields, for the renderer (the cached definition is not touched)."""
-    entry = {"section": page["title"], "fields": page["fields"]} if page["title"] else None
+def page_definition(definition: dict, page: dict, *, sectioned: bool = True) -> dict:
+    """A view of the form with only this page's fields, for the renderer (the cached definition is not touched).
+
+    `sectioned=False` leaves the section heading out: a question page shows its title as the page's h1."""
+    entry = {"section": page["title"], "fields": page["fields"]} if page["title"] and sectioned else None
     order = [entry] if entry else list(page["fields"])
     return {**definition, "ui": {**definition["ui"], "order": order}}
 
@@ -134,16 +137,30 @@ def start_draft(process_id: str, *, account: ApplicantAccount | None) -> tuple[A
 
 def save_page(draft: ApplicationDraft, definition: dict, page: dict, form: Any, *, locale: str) -> None:
     """Keeps what was typed on this page (as typed) and checks it; errors are those of this page's fields."""
-    answers = {k: v for k, v in (draft.answers or {}).items() if k not in page["fields"]}
-    for name in page["fields"]:
-        value = form.get(name, "")
-        if isinstance(value, str) and value.strip():
-            answers[name] = value
+    # A field's inputs are named `<field>` or, for the repeat widget, `<field>.<row>.<column>`: both belong to
+    # the page by the part before the first dot.
+    mine = set(page["fields"])
+    answers = {k: v for k, v in (draft.answers or {}).items() if k.split(".")[0] not in mine}
+    for key in form:
+        value = form.get(key, "")
+        if _input_of(key, mine) and isinstance(value, str) and value.strip():
+            answers[key] = value
     draft.answers, draft.updated_at = answers, utcnow()
     errors = check(definition, answers, locale=locale)
-    mine = {key: msgs for key, msgs in errors.items() if key.split(".")[0] in page["fields"]}
-    if mine:
-        raise ValidationFailed(mine)
+    page_errors = {key: msgs for key, msgs in errors.items() if key.split(".")[0] in mine}
+    if page_errors:
+        raise ValidationFailed(page_errors)
+
+
+_ROW_INPUT = re.compile(r"^([a-z][a-z0-9_]*)\.\d{1,3}\.[a-z][a-z0-9_]*$")
+
+
+def _input_of(key: str, fields: set[str]) -> bool:
+    """Whether an input name belongs to one of `fields` (junk names are not kept in the draft)."""
+    if key in fields:
+        return True
+    match = _ROW_INPUT.match(key)
+    return bool(match and match.group(1) in fields)
 
 
 def check(definition: dict, answers: dict, *, locale: str) -> dict[str, list[str]]:
@@ -226,3 +243,15 @@ def attach(case: Case, code: str, label: str, stored: dict, *, stage: str) -> Ca
     db.session.add(document)
     record(case, DOCUMENT_UPLOADED, actor=None, material=code, label=label, stage=stage, filename=stored["filename"])
     return document
+
+
+def confirmation_pdf(case: Case, access_code: str) -> bytes:
+    """The confirmation page as a PDF (WeasyPrint with the letters' data-only URL fetcher), in the page language."""
+    from flask import render_template
+
+    from app.letters.render import html_to_pdf
+    from app.portal import queries
+
+    return html_to_pdf(
+        render_template("portal/apply_done_pdf.html", access_code=access_code, **queries.confirmation(case))
+    )

@@ -3,18 +3,18 @@ answers → confirmation with the case number, access code, what happens next an
 
 from __future__ import annotations
 
-from flask import abort, flash, g, redirect, render_template, request, session, url_for
+from flask import abort, current_app, flash, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 
 from app.core.auth import public
 from app.core.errors import NotFound, ValidationFailed
 from app.extensions import db
+from app.forms.messages import text
 from app.portal import apply, queries, uploads
 from app.portal.auth import current_applicant
-from app.portal.views import SESSION_KEY, bp
+from app.portal.views import DONE_KEY, SESSION_KEY, bp
 
 DRAFTS_KEY = "apply_drafts"  # service → token of a draft made without an account
-DONE_KEY = "apply_done"
 
 
 def _service(process_id: str):
@@ -105,7 +105,8 @@ def apply_page(service: str, number: int):
     return render_template(
         "portal/apply_page.html",
         service=apply.require_online(service),
-        definition=apply.page_definition(definition, page),
+        definition=apply.page_definition(definition, page, sectioned=False),
+        heading=text(page["title"], g.locale) if page["title"] else text(definition["title"], g.locale),
         values=values,
         errors=errors,
         options=apply.options_for(definition, rendering=True),
@@ -141,6 +142,9 @@ def apply_documents(service: str):
                 documents[material["code"]] = stored.as_dict()
         draft.documents = documents
         db.session.commit()  # the files that were fine are kept; the refused ones are named below
+        if not errors and request.form.get("action") == "upload":
+            flash(_("The files are uploaded. Choose more, or press “Continue”."), "success")
+            return redirect(url_for("portal.apply_documents", service=service))
         if not errors:
             return redirect(url_for("portal.apply_check", service=service))
     return render_template(
@@ -150,6 +154,7 @@ def apply_documents(service: str):
         documents=draft.documents or {},
         errors=errors,
         max_mb=round(uploads.max_bytes() / 1024 / 1024, 1),
+        max_request_mb=uploads.max_request_mb(),
         back=url_for("portal.apply_page", service=service, number=len(apply.pages(apply.intake_definition(service)))),
     ), (422 if errors else 200)
 
@@ -190,11 +195,32 @@ def apply_check(service: str):
     ), (422 if errors and request.method == "POST" else 200)
 
 
-@bp.get("/apply/done")
-@public
-def apply_done():
+def _just_sent():
+    """The case this browser has just sent and its access code, while the confirmation is still to be seen."""
     done = session.get(DONE_KEY)
     case = queries.case_from_session(session.get(SESSION_KEY))
     if not isinstance(done, dict) or case is None or done.get("case_id") != case.id:
+        return None, None
+    return case, str(done.get("code", ""))
+
+
+@bp.get("/apply/done")
+@public
+def apply_done():
+    case, access_code = _just_sent()
+    if case is None:
         return redirect(url_for("portal.apply_index"))
-    return render_template("portal/apply_done.html", access_code=done["code"], **queries.confirmation(case))
+    return render_template("portal/apply_done.html", access_code=access_code, **queries.confirmation(case))
+
+
+@bp.get("/apply/done/confirmation.pdf")
+@public
+def apply_done_pdf():
+    """The confirmation page as a real PDF to keep (it holds the access code: never cached)."""
+    case, access_code = _just_sent()
+    if case is None:
+        return redirect(url_for("portal.apply_index"))
+    response = current_app.response_class(apply.confirmation_pdf(case, access_code), mimetype="application/pdf")
+    response.headers["Content-Disposition"] = f'attachment; filename="{case.number}.pdf"'
+    response.headers["Cache-Control"] = "private, no-store"
+    return response

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from flask import current_app
@@ -21,7 +21,7 @@ from app.accounts.models import OrgUnit
 from app.cases import services, statutory
 from app.cases.models import FINAL_STATUSES, Case, CaseEvent, CaseStatus
 from app.cases.service import hash_access_code
-from app.core.clock import CHINA_TZ, today
+from app.core.clock import CHINA_TZ, today, utcnow
 from app.core.masking import mask_id_number, mask_name
 from app.extensions import db
 from app.forms.validation import missing_materials as forms_missing_materials
@@ -33,6 +33,13 @@ from app.processes import specs
 
 # Compared against when no case has the number, so a wrong number costs the same as a wrong code.
 _NO_CASE_HASH = "0" * 64
+
+
+def _local_day(moment: datetime | None) -> date | None:
+    """The day in China of a stored UTC time (SQLite gives it back without a zone)."""
+    if moment is None:
+        return None
+    return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(CHINA_TZ).date()
 
 
 def normalise_number(number: str) -> str:
@@ -123,18 +130,24 @@ def progress(case: Case) -> dict[str, Any]:
     materials, supplement_deadline = (
         missing_materials(case, letters) if status == CaseStatus.AWAITING_APPLICANT else ([], None)
     )
+    paused = statutory.is_paused(case)
+    final = status in FINAL_STATUSES
+    expected_on = None if final or paused else expected_decision(case, open_tasks)
     return {
         "case": case,
+        "service_label": services.label(case.service),
         "status": str(status),
-        "final": status in FINAL_STATUSES,
+        "final": final,
+        "expected_on": expected_on,
+        "expected_days": _working_days_to(expected_on),
         "service": case.service,
         "masked_name": mask_name(case.applicant_name),
         "masked_id_number": mask_id_number(case.applicant_id_number),
-        "opened_on": case.opened_at.date() if case.opened_at else None,
+        "opened_on": _local_day(case.opened_at),
         "done": done,
         "current": current,
         "due_on": case.statutory_due_on,
-        "paused": statutory.is_paused(case),
+        "paused": paused,
         "letters": [
             {
                 "id": letter.id,
@@ -147,6 +160,29 @@ def progress(case: Case) -> dict[str, Any]:
         "missing_materials": materials,
         "supplement_deadline": supplement_deadline,
     }
+
+
+def expected_decision(case: Case, open_tasks: list[HumanTask]) -> date | None:
+    """When a decision is likely: now plus the typical time from the current step to the end of cases of this
+    service over the last 90 days (supervision's forecast), never later than the statutory deadline. None when
+    no such case has finished lately: then only the deadline is promised."""
+    from app.supervision.queries import cached_forecast
+
+    now = utcnow()
+    forecast = cached_forecast(now)
+    hours = [forecast.remaining_hours.get((case.service, task.task_name)) for task in open_tasks]
+    known = [h for h in hours if h is not None]
+    if not known:
+        return None
+    expected = (now + timedelta(hours=max(known))).astimezone(CHINA_TZ).date()
+    return min(expected, case.statutory_due_on) if case.statutory_due_on else expected
+
+
+def _working_days_to(day: date | None) -> int | None:
+    from app.calendar.deadlines import working_days_between
+    from app.cases.deadlines import session_calendar
+
+    return working_days_between(today(), day, session_calendar()) if day else None
 
 
 def well_formed_code(code: str) -> bool:
@@ -192,7 +228,7 @@ def case_summary(case: Case) -> dict[str, Any]:
         "number": case.number,
         "service": services.label(case.service),
         "status": str(case.status),
-        "opened_on": case.opened_at.date() if case.opened_at else None,
+        "opened_on": _local_day(case.opened_at),
         "due_on": case.statutory_due_on,
     }
 
@@ -215,7 +251,7 @@ def confirmation(case: Case) -> dict[str, Any]:
         select(HumanTask).where(HumanTask.case_id == case.id, HumanTask.state == TaskState.OPEN).order_by(HumanTask.id)
     ).all()
     first_due = min((t.due_at for t in open_tasks if t.due_at), default=None)
-    first_due_on = first_due.astimezone(CHINA_TZ).date() if first_due else None
+    first_due_on = _local_day(first_due)
     uploaded = set(db.session.scalars(select(CaseDocument.material_code).where(CaseDocument.case_id == case.id)))
     locale = "en" if str(get_locale() or "zh").startswith("en") else "zh"
     materials = _applicable_materials(case, locale)
@@ -223,6 +259,10 @@ def confirmation(case: Case) -> dict[str, Any]:
     return {
         "case": case,
         "service": services.label(case.service),
+        "opened_on": _local_day(case.opened_at) or now,
+        "made_on": now,
+        "contact": contact_of(case),
+        "track_url": f"{current_app.config.get('ANJU_PUBLIC_URL', '').rstrip('/')}/track",
         "check_by": first_due_on,
         "check_days": working_days_between(now, first_due_on, calendar) if first_due_on else None,
         "decide_by": case.statutory_due_on,
@@ -232,6 +272,19 @@ def confirmation(case: Case) -> dict[str, Any]:
         "intake_unit": case.intake_unit,
         "receipt": receipt,
     }
+
+
+def contact_of(case: Case) -> dict[str, str] | None:
+    """How the applicant hears about the case (the channel they chose), with the address masked."""
+    from app.notifications.outbox import mask_recipient
+    from app.portal.accounts import recipients_for
+
+    for recipient in recipients_for(case):
+        if recipient.email:
+            return {"channel": "email", "to": mask_recipient(recipient.email)}
+        if recipient.phone:
+            return {"channel": "sms", "to": mask_recipient(recipient.phone)}
+    return None
 
 
 def _applicable_materials(case: Case, locale: str) -> list[dict[str, str]]:

@@ -50,6 +50,11 @@ def max_bytes() -> int:
     return int(current_app.config.get("UPLOAD_MAX_BYTES") or DEFAULT_MAX_BYTES)
 
 
+def max_request_mb() -> float:
+    """What one request may carry in all (MAX_CONTENT_LENGTH), in MB: a page with several files can exceed it."""
+    return round(int(current_app.config.get("MAX_CONTENT_LENGTH") or 0) / 1024 / 1024, 1)
+
+
 def sniff(data: bytes) -> str | None:
     """The content type the bytes really are, or None; images must also decode, a PDF must look whole."""
     kind = next((ctype for magic, ctype in _MAGIC if data.startswith(magic)), None)

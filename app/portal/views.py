@@ -9,6 +9,7 @@ from flask import Blueprint, current_app, flash, g, redirect, render_template, r
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from werkzeug.exceptions import RequestEntityTooLarge
 
 from app.cases.lifecycle import EventKind, record
 from app.core.auth import public, roles_required
@@ -17,30 +18,42 @@ from app.extensions import db, limiter
 from app.letters import service as letters
 from app.letters.models import Letter
 from app.letters.views import pdf_response
-from app.portal import documents, queries
+from app.portal import documents, queries, uploads
 from app.portal.auth import current_applicant
 
 bp = Blueprint("portal", __name__, template_folder="templates")
 SESSION_KEY = "portal_case"
+DONE_KEY = "apply_done"  # {"case_id", "code"}: the case this browser just sent, for its confirmation page
 
 
 def rate_limit() -> str:
     return current_app.config.get("PORTAL_RATE_LIMIT", "10 per minute")
 
 
+# What the applicant can expect at each status, in words that hold for every service; a service may say more
+# (NEXT_STEPS_BY_SERVICE), e.g. where to collect a permit.
 NEXT_STEPS = {
     "received": _l(
-        "Your materials are being checked. If anything is missing you will get a one-time notice listing all of it."
+        "Your application and documents are being checked. If anything is missing, you get one notice that lists "
+        "all of it."
     ),
     "awaiting_applicant": _l(
-        "Bring the missing materials listed below, with the notice, before the deadline. The case continues once "
-        "they are accepted."
+        "Send or bring the missing materials listed above before the deadline. The case goes on once the "
+        "caseworker accepts them."
     ),
-    "in_review": _l("Your application has been accepted and is being verified. You will get a written decision."),
-    "approved": _l("The permit has been approved. Collect it with the decision letter and your ID card."),
-    "refused": _l("The application was refused. The decision letter explains why and how to appeal."),
-    "not_accepted": _l("The application was not accepted. The letter explains why and how to appeal."),
+    "in_review": _l("Your application has been accepted and is being examined. You will get a written decision."),
+    "approved": _l("Your application has been approved. The decision letter below says what happens next."),
+    "refused": _l("Your application was refused. The decision letter explains why and how to appeal."),
+    "not_accepted": _l("Your application was not accepted. The letter explains why and how to appeal."),
+    "withdrawn": _l("The application was withdrawn, or treated as withdrawn. The letter below explains why."),
+    "referred": _l("Your case was passed to another competent body. The letter below says which one."),
+    "terminated": _l("The service ended early. The letter below explains why and how to object."),
     "closed": _l("The case is closed."),
+}
+NEXT_STEPS_BY_SERVICE = {
+    ("residence_permit", "approved"): _l(
+        "The permit has been approved. Collect it at the service window with the decision letter and your ID card."
+    ),
 }
 VERIFY_STATES = {
     "valid": _l("Valid"),
@@ -50,10 +63,14 @@ VERIFY_STATES = {
 }
 
 
+def _next_step_text(status: str, service: str = "") -> str:
+    return str(NEXT_STEPS_BY_SERVICE.get((service, str(status))) or NEXT_STEPS.get(str(status), ""))
+
+
 @bp.app_context_processor
 def _portal_labels():
     return {
-        "next_step_text": lambda status: str(NEXT_STEPS.get(str(status), "")),
+        "next_step_text": _next_step_text,
         "verify_state_label": lambda state: str(VERIFY_STATES.get(str(state), state)),
         "current_applicant": current_applicant,
         "case_documents": documents.documents_of,  # the case page's block of uploaded documents (staff)
@@ -102,6 +119,7 @@ def track_submit():
 @public
 def leave():
     session.pop(SESSION_KEY, None)
+    session.pop(DONE_KEY, None)  # the access code of a case just sent is forgotten with it
     return redirect(url_for("portal.track"))
 
 
@@ -161,6 +179,21 @@ def upload_supplement():
         return _progress(case, errors=exc.errors)
     flash(_("Thank you. We have received %(n)s file(s). The caseworker will check them.", n=len(added)), "success")
     return redirect(url_for("portal.track"))
+
+
+@bp.errorhandler(RequestEntityTooLarge)
+def too_large(_exc):
+    """More than MAX_CONTENT_LENGTH in one sending (several large photos): back to the page, saying why."""
+    flash(
+        _(
+            "The files you chose are larger than %(mb)s MB together, so none of them was received. "
+            "Upload them in two or more goes.",
+            mb=uploads.max_request_mb(),
+        ),
+        "error",
+    )
+    target = url_for("portal.track") if request.endpoint == "portal.upload_supplement" else request.path
+    return redirect(target, code=303)
 
 
 @bp.get("/portal/documents/<int:document_id>")
