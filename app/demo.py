@@ -111,6 +111,8 @@ HUKOU = [
 ]
 
 
+# 文号 prefixes of the district bureaus that sign letters (rules.md §6.1 item 2, e.g. ×人社监令〔2026〕第15号).
+DOC_CODES = {"JUS": "西司", "LAC": "西法", "HRSS": "西人社", "LSI": "西人社监"}
 # Every unit that may sign a letter has an address and a phone: letters print both (rules.md §6).
 UNIT_ADDRESSES = {
     "EDU": "杭州市西湖区教工路50号",
@@ -204,7 +206,7 @@ def seed_org() -> dict[str, OrgUnit]:
             name_en=en,
             kind=kind,
             parent=units[parent_code],
-            doc_code=zh[:2],
+            doc_code=DOC_CODES.get(code, zh[:2]),
             address=UNIT_ADDRESSES[code],
             phone=f"0571-8702{len(units):04d}",
             letter_details=DISTRICT_LETTER_DETAILS,

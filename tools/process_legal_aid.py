@@ -357,6 +357,26 @@ ELEMENTS = [
         "props": {"status": "closed"},
     },
     {"id": "end_closed", "kind": "end", "name": "援助结案", "lane": C, "x": 3140, "y": 165},
+    # Which decision an objection is against: a corrected refusal is decided again, a corrected termination
+    # restores the aid (Art. 49: the bureau orders the centre to correct its own decision).
+    {
+        "id": "note_refusal",
+        "kind": "script",
+        "name": "记录异议对象：不予援助",
+        "lane": C,
+        "x": 2400,
+        "y": 560,
+        "script": 'objection_against = "refusal"',
+    },
+    {
+        "id": "note_termination",
+        "kind": "script",
+        "name": "记录异议对象：终止援助",
+        "lane": C,
+        "x": 3060,
+        "y": 540,
+        "script": 'objection_against = "termination"',
+    },
     # Objection (Art. 49): to the justice bureau that set up the centre; decided within 5 days.
     {
         "id": "register_objection",
@@ -393,12 +413,30 @@ ELEMENTS = [
     {
         "id": "ev_objection_corrected",
         "kind": "throw",
-        "name": "责令改正，重新审查",
+        "name": "责令改正",
         "lane": J,
         "x": 2920,
         "y": 900,
-        "label_at": (2940, 920),
+        "label_at": (2940, 910),
         "props": {"status": "in_review", "letter": "la_objection_decision"},
+    },
+    {
+        "id": "gw_corrected",
+        "kind": "xor",
+        "name": "改正何项决定？",
+        "lane": J,
+        "x": 2920,
+        "y": 1010,
+        "default": "f_corrected_redecide",
+    },
+    {
+        "id": "ev_aid_restored",
+        "kind": "throw",
+        "name": "恢复法律援助",
+        "lane": J,
+        "x": 3060,
+        "y": 1010,
+        "props": {"status": "approved"},
     },
 ]
 
@@ -484,7 +522,8 @@ FLOWS = [
         "label_at": (2088, 320),
         "cond": 'decision == "refuse"',
     },
-    {"id": "f_refused_objection", "from": "ev_refused", "to": "register_objection", "route": "vh"},
+    {"id": "f_refused_noted", "from": "ev_refused", "to": "note_refusal"},
+    {"id": "f_refused_objection", "from": "note_refusal", "to": "register_objection", "route": "vh"},
     {"id": "f_granted", "from": "ev_granted", "to": "gw_appoint"},
     {
         "id": "f_appoint_green",
@@ -520,9 +559,10 @@ FLOWS = [
         "label_at": (3000, 210),
         "cond": 'outcome == "terminate"',
     },
+    {"id": "f_terminated_noted", "from": "ev_terminated", "to": "note_termination", "route": "v"},
     {
         "id": "f_terminated_objection",
-        "from": "ev_terminated",
+        "from": "note_termination",
         "to": "register_objection",
         "route": ["b", "t", (3060, 680), (2560, 680)],
     },
@@ -547,11 +587,28 @@ FLOWS = [
         "name": "责令改正",
         "cond": 'objection_outcome == "correct"',
     },
+    {"id": "f_corrected", "from": "ev_objection_corrected", "to": "gw_corrected", "route": "v"},
     {
         "id": "f_corrected_redecide",
-        "from": "ev_objection_corrected",
+        "from": "gw_corrected",
         "to": "decide",
-        "route": ["b", "l", (2920, 990), (1940, 990), (1940, 250)],
+        "route": ["l", "l", (1940, 1010), (1940, 250)],
+        "name": "不予援助：重新审查",
+        "label_at": (2700, 990),
+    },
+    {
+        "id": "f_corrected_restore",
+        "from": "gw_corrected",
+        "to": "ev_aid_restored",
+        "name": "终止：恢复援助",
+        "label_at": (2950, 990),
+        "cond": 'objection_against == "termination"',
+    },
+    {
+        "id": "f_restored",
+        "from": "ev_aid_restored",
+        "to": "conduct",
+        "route": ["r", "t", (3190, 1010), (3190, 110), (2820, 110)],
     },
 ]
 
@@ -578,8 +635,8 @@ FLOWS.append(
         "label_at": (1368, 330),
     }
 )
-# The objection period is not set by national law (rules.md §2.5 step 8, [U]); Anju waits 30 calendar days for an
-# objection (Shandong's period), then closes the case. docs/legal-aid.md says how to change it.
+# The objection period is not set by national law (rules.md §2.5 step 8, [U]); Anju waits `objection_days` calendar
+# days (start data, 30 by default: Shandong's period) for an objection, then closes the case. docs/legal-aid.md.
 ELEMENTS.append(
     {
         "id": "b_objection_window",
@@ -588,7 +645,7 @@ ELEMENTS.append(
         "attached": "register_objection",
         "offset": -25,
         "cancel": True,
-        "timer": {"date": "after_calendar_days(30)"},
+        "timer": {"date": "after_calendar_days(objection_days)"},
         "label_at": (2470, 806),
     }
 )
@@ -623,7 +680,7 @@ PROCESS = {
     "width": 3260,
     "lanes": [
         {"key": C, "name": "法律援助中心", "height": 640},
-        {"key": J, "name": "司法局", "height": 360},
+        {"key": J, "name": "司法局", "height": 440},
     ],
     "elements": ELEMENTS,
     "flows": FLOWS,

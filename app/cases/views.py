@@ -226,6 +226,20 @@ def time_left_text(due, *, paused: bool = False) -> str:
     return _("due today") if n == 0 else ngettext("%(num)s working day left", "%(num)s working days left", n)
 
 
+def case_flag(case) -> str | None:
+    """The case's own priority in words (a legal-aid green-channel case: "Green channel"), shown beside each of its
+    tasks in every list and on the case page; None for a case without one."""
+    data = case.data or {}
+    if not data.get("priority"):
+        return None
+    return decision_label(data["priority_reason"]) if data.get("priority_reason") else _("Priority case")
+
+
+def escalated(task) -> bool:
+    """Raised above its case's own priority: an overdue escalation (a green-channel task starts at 1, not raised)."""
+    return (task.priority or 0) > int((task.case.data or {}).get("priority") or 0)
+
+
 PERSONAL_FIELDS = ("id_number", "phone", "agent_id_number", "agent_phone")
 
 
@@ -250,6 +264,8 @@ def _case_labels():
         "link_label": lambda kind, direction: str(LINK_LABELS.get((kind, direction), kind)),
         "mask_personal": mask_personal,
         "decision_label": decision_label,
+        "case_flag": case_flag,
+        "escalated": escalated,
         "service_label": services.label,
         "deadline_rule_text": deadline_rule_text,
         "time_left_text": time_left_text,

@@ -5,7 +5,7 @@ from flask_babel import lazy_gettext as _l
 
 from app.accounts.models import UnitKind
 from app.cases import services
-from app.legal_aid import application, letters
+from app.legal_aid import application, demo, letters
 from app.legal_aid.referrals import open_from_referral
 
 LEGAL_AID = services.register(
@@ -30,6 +30,7 @@ LEGAL_AID = services.register(
         materials_form="la_materials",
         start_data=application.start_data,
         decision_labels={
+            "green_channel": _l("Green channel"),
             "not_required": _l("No means test: not subject to the hardship condition (Art. 32)"),
             "exempt": _l("No means test: exempt from the check (Art. 42)"),
             "test": _l("Means test (Art. 41)"),
@@ -45,6 +46,7 @@ LEGAL_AID = services.register(
             "art44_limitation": _l("Aid first: fewer than 7 days to a limitation period (Art. 44)"),
             "art44_preservation": _l("Aid first: preservation needed at once (Art. 44)"),
         },
+        demo=demo.make_cases,
     )
 )
 services.register_message("legal_aid_referral", open_from_referral)

@@ -20,10 +20,20 @@ from app.processes import specs
 OBJECTABLE_KINDS = ("la_refusal", "la_termination")
 
 
+# The period for objecting to a refusal or termination is not set by national law (rules.md §2.5 step 8, [U]):
+# 30 calendar days (Shandong's) unless the installation sets LEGAL_AID_OBJECTION_DAYS. A case keeps the period it
+# started with: the BPMN timer b_objection_window and the letters read it from the case's data.
+OBJECTION_DAYS = 30
+
+
 def start_data(_data: dict[str, Any]) -> dict[str, Any]:
     """Workflow data every case starts with: not green-channel unless a referral or the DMN says so; the region
-    whose hardship threshold applies (bpmn/la_means_threshold.dmn) is the district's."""
-    return {"green_channel": False, "means_region": current_app.config["DISTRICT_CODE"]}
+    whose hardship threshold applies (bpmn/la_means_threshold.dmn) is the district's; the objection period."""
+    return {
+        "green_channel": False,
+        "means_region": current_app.config["DISTRICT_CODE"],
+        "objection_days": int(current_app.config.get("LEGAL_AID_OBJECTION_DAYS", OBJECTION_DAYS)),
+    }
 
 
 def record_intake_flags(case: Case, data: dict[str, Any], actor: User | None) -> None:
@@ -33,7 +43,11 @@ def record_intake_flags(case: Case, data: dict[str, Any], actor: User | None) ->
         **case.data,
         "green_channel": bool(data.get("green_channel")),
         "priority": int(data.get("priority") or 0),
-        "early_aid": bool(data.get("early_aid")),
+        # What the priority tag says beside every task of the case (cases.views.case_flag → decision_labels).
+        "priority_reason": "green_channel" if data.get("green_channel") else None,
+        # Not "early_aid": case.data[<task name>] holds each task's form data, and the task "early_aid" records
+        # when aid was given first (decision_facts reads it).
+        "early_aid_needed": bool(data.get("early_aid")),
         "early_aid_reason": data.get("early_aid_reason") or None,
     }
 
@@ -68,8 +82,9 @@ def decision_facts(case: Case, kind: str, data: dict[str, Any]) -> dict[str, Any
         "green_channel": bool(data.get("green_channel")),
         "early_aid": bool(data.get("early_aid")),
         "early_aid_reason": data.get("early_aid_reason"),
-        "early_aid_on": case.data.get("early_aid", {}).get("early_aid_on"),
+        "early_aid_on": (case.data.get("early_aid") or {}).get("early_aid_on"),
         "justice_bureau": routing.issuing_agency("justice_bureau", case).name_zh,
+        "objection_days": data.get("objection_days"),
         "centre_name": routing.issuing_agency("legal_aid_centre", case).name_zh,
     }
     if kind == "la_receipt":
@@ -142,6 +157,7 @@ def _refusal_facts(case: Case, data: dict[str, Any]) -> dict[str, Any]:
 def _objection_facts(case: Case, data: dict[str, Any]) -> dict[str, Any]:
     original = _latest_letter(case, OBJECTABLE_KINDS)
     return {
+        "original_kind": original.kind if original else None,
         "original_title": kinds.KINDS[original.kind].title if original else None,
         "original_number": original.number if original else None,
         "original_on": original.context.get("issued_on") if original else None,

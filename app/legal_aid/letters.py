@@ -16,6 +16,7 @@ from app.legal_aid.wording import (
     REFUSAL_GROUNDS,
     STATUSES,
     TERMINATION_GROUNDS,
+    days_in_words,
 )
 from app.letters import kinds
 from app.letters.contexts import fact, material_rows, numbered, numeric_date_of, remedy_clause, text_of
@@ -30,8 +31,13 @@ def _matter(facts: dict) -> str:
     return f"{matter}（对方当事人：{opponent}）" if opponent else matter
 
 
-def _submitted(facts: dict) -> str:
+def _submitted(facts: dict, *, centre: str = "本中心") -> str:
+    """How the application came in; `centre` names the centre when another body (the justice bureau) writes."""
     channel = CHANNELS.get(fact(facts, "decision.channel") or "window", "")
+    if centre != "本中心":
+        channel = {"window": f"到{centre}窗口", "online": "通过网上平台向" + centre}.get(
+            fact(facts, "decision.channel") or "window", f"{channel}向{centre}"
+        )
     return f"你于{numeric_date_of(facts, 'case.received_on')}{channel}申请法律援助，申请事项为{_matter(facts)}"
 
 
@@ -40,10 +46,15 @@ def _accepted(facts: dict) -> str:
 
 
 def _objection_route(facts: dict) -> str:
+    """Art. 49: the objection goes first to the justice bureau; reconsideration or litigation only after it upholds.
+    The period for objecting is not in the national law (rules.md §2.5 [U]): the case's own (docs/legal-aid.md)."""
     bureau = text_of(fact(facts, "decision.justice_bureau"))
+    days = fact(facts, "decision.objection_days")
+    within = f"自收到本决定书之日起{days_in_words(int(days))}日内" if days else ""
     return (
-        f"如对本决定有异议，可以向{bureau}提出。{bureau}将自收到异议之日起五日内进行审查，作出维持本中心决定或者"
-        f"责令本中心改正的决定（{LAW}第四十九条）。对{bureau}维持本决定不服的，可以依法申请行政复议或者提起行政诉讼。"
+        f"如对本决定有异议，可以{within}向{bureau}提出。{bureau}将自收到异议之日起五日内进行审查，作出维持本中心决定"
+        f"或者责令本中心改正的决定（{LAW}第四十九条）。对{bureau}维持本决定不服的，可以依法申请行政复议或者提起"
+        "行政诉讼。"
     )
 
 
@@ -158,7 +169,8 @@ def _eligibility(facts: dict) -> tuple[str, list[str]]:
             else "你符合经济困难条件"
         )
         bases.append("第三十四条、第四十一条")
-    return f"经审查，你申请的事项属于{matter}，{means}。", bases
+    # An Art. 32 matter is both the matter's clause and the reason the hardship condition does not apply: cite once.
+    return f"经审查，你申请的事项属于{matter}，{means}。", list(dict.fromkeys(bases))
 
 
 def build_grant(facts: dict, ctx: dict) -> dict:
@@ -172,7 +184,7 @@ def build_grant(facts: dict, ctx: dict) -> dict:
             f"根据{LAW}{'、'.join(bases)}和第四十三条的规定，本中心于{numeric_date_of(facts, 'decision.decided_on')}"
             "决定给予你法律援助。"
         ),
-        "aid": [f"援助形式：{aid_form}", f"援助范围：{text_of(fact(facts, 'decision.aid_scope'))}"],
+        "aid": f"援助形式：{aid_form}；援助范围：{text_of(fact(facts, 'decision.aid_scope')).rstrip('。')}。",
         "appointment": (
             f"本中心已于{numeric_date_of(facts, 'decision.appointed_on')}指派{_lawyer(facts)}承办，承办律师将与你联系。"
         ),
@@ -182,13 +194,19 @@ def build_grant(facts: dict, ctx: dict) -> dict:
                 _green(facts),
                 _early(facts),
                 "法律援助人员不得向你收取任何财物（第四十六条）。你有权了解法律援助事项的办理情况；法律援助人员未依法"
-                "履行职责的，你可以向司法行政部门投诉，并可以请求本中心更换法律援助人员（第五十五条）。",
-                "你应当如实陈述与法律援助事项有关的情况，及时提供证据材料，协助、配合办理法律援助事项。出现"
-                f"{LAW}第四十八条规定情形的，本中心将终止法律援助。",
+                "履行职责的，你可以向司法行政部门投诉，并可以请求本中心更换法律援助人员（第五十五条）。你应当如实陈述"
+                "与法律援助事项有关的情况，及时提供证据材料，协助、配合办理法律援助事项；出现第四十八条规定情形的，"
+                "本中心将终止法律援助。",
             )
             if x
         ],
     }
+
+
+def _client(party: dict) -> str:
+    """The client as the law firm needs to reach them, in one phrase (the notice is addressed to the firm)."""
+    details = [f"公民身份号码：{party['id_number']}"] + ([f"联系电话：{party['phone']}"] if party["phone"] else [])
+    return f"{party['name']}（{'，'.join(details)}，现居住地址：{party['current_address']}）"
 
 
 def build_appointment(facts: dict, ctx: dict) -> dict:
@@ -197,7 +215,7 @@ def build_appointment(facts: dict, ctx: dict) -> dict:
         **ctx,
         "recipient": f"{text_of(fact(facts, 'decision.law_firm'))}：",
         "history": (
-            f"申请人{ctx['party']['name']}于{numeric_date_of(facts, 'case.received_on')}向本中心申请法律援助，"
+            f"申请人{_client(ctx['party'])}于{numeric_date_of(facts, 'case.received_on')}向本中心申请法律援助，"
             f"申请事项为{_matter(facts)}。本中心经审查，于{numeric_date_of(facts, 'decision.decided_on')}"
             "决定给予法律援助。"
         ),
@@ -288,7 +306,7 @@ def build_objection_decision(facts: dict, ctx: dict) -> dict:
     context = {
         **ctx,
         "history": (
-            f"{_submitted(facts).replace('申请法律援助', f'向{centre}申请法律援助')}。"
+            f"{_submitted(facts, centre=centre)}。"
             f"{centre}于{numeric_date_of(facts, 'decision.original_on')}作出{original}。"
             f"你对该决定有异议，于{numeric_date_of(facts, 'decision.objection_received_on')}向本机关提出。"
         ),
@@ -298,6 +316,11 @@ def build_objection_decision(facts: dict, ctx: dict) -> dict:
     if upheld:
         context["decision"] = f"根据{LAW}第四十九条的规定，本机关决定维持{centre}作出的{original}。"
         context["remedy"] = remedy_clause(ctx["agency"])
+    elif fact(facts, "decision.original_kind") == "la_termination":  # the aid goes on (bpmn: ev_aid_restored)
+        context["decision"] = (
+            f"根据{LAW}第四十九条的规定，本机关决定责令{centre}改正，撤销其作出的{original}，恢复对你的法律援助。"
+        )
+        context["remedy"] = f"{centre}将恢复对你提供法律援助，并将承办人员告知你。"
     else:
         context["decision"] = (
             f"根据{LAW}第四十九条的规定，本机关决定责令{centre}改正，对你的法律援助申请重新审查并作出决定。"

@@ -69,3 +69,14 @@ EARLY_AID_REASONS = {
     "art44_limitation": "距法定时效或者期限届满不足七日，需要及时提起诉讼或者申请仲裁、行政复议",
     "art44_preservation": "需要立即申请财产保全、证据保全或者先予执行",
 }
+
+
+_DIGITS = "〇一二三四五六七八九"
+
+
+def days_in_words(n: int) -> str:
+    """7 → 七, 15 → 十五, 30 → 三十: a period in a letter's sentence ("三十日内"), 1 to 99."""
+    if not 1 <= n <= 99:
+        raise ValueError(f"a period of 1 to 99 days, not {n}")
+    tens, units = divmod(n, 10)
+    return (("" if tens == 1 else _DIGITS[tens]) + "十" if tens else "") + (_DIGITS[units] if units else "")

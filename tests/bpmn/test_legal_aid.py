@@ -24,6 +24,7 @@ BASE = {
     "preservation_needed": False,
     "green_channel": False,
     "means_region": "330106",
+    "objection_days": 30,
 }
 NORMAL = {"matter_type": "support_payment", "applicant_status": "none"}  # means-tested, not green
 ALL_PROVIDED = {"materials": {"id_proof": {"verdict": "provided"}, "case_materials": {"verdict": "provided"}}}
@@ -261,7 +262,7 @@ def test_objection_corrected_reopens_to_a_new_decision(bundle):
     )
     run.complete("decide_objection", {"objection_outcome": "correct", "objection_reasons": "原决定理由不充分。"})
     assert run.milestones("status")[-1] == "in_review" and run.milestones("letter")[-1] == "la_objection_decision"
-    assert run.ready() == ["decide"]
+    assert run.data["objection_against"] == "refusal" and run.ready() == ["decide"]
     granted(run)
 
 
@@ -305,7 +306,28 @@ def test_change_of_lawyer_then_termination_and_objection(bundle):
         {"objected": "objected", "objection_received_on": "2026-11-20", "objection_grounds": "理由"},
     )
     run.complete("decide_objection", {"objection_outcome": "correct", "objection_reasons": "终止理由不成立。"})
-    assert run.ready() == ["decide"]
+    # A corrected termination restores the aid: the case goes back to its lawyer, not to a new decision.
+    assert run.data["objection_against"] == "termination"
+    assert run.milestones("status")[-3:] == ["terminated", "in_review", "approved"]
+    assert run.ready() == ["conduct"]
+    run.complete("conduct", CLOSE)
+    assert engine.is_completed(run.workflow) and run.milestones("status")[-1] == "closed"
+
+
+def test_termination_upheld_on_objection_ends_terminated(bundle):
+    run = LaRun(bundle)
+    run.complete("check_materials", ALL_PROVIDED)
+    granted(run, "decide_green", "appoint_green")
+    run.complete(
+        "conduct",
+        {"outcome": "terminate", "termination_ground": "fraud", "termination_facts": "受援人隐瞒收入取得援助"},
+    )
+    run.complete(
+        "register_objection",
+        {"objected": "objected", "objection_received_on": "2026-11-20", "objection_grounds": "理由"},
+    )
+    run.complete("decide_objection", {"objection_outcome": "uphold", "objection_reasons": "终止理由成立。"})
+    assert engine.is_completed(run.workflow) and run.milestones("status")[-1] == "terminated"
 
 
 def test_overdue_decision_escalates_and_the_task_stays(bundle):
