@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from app.accounts.models import OrgUnit, User
 from app.cases import service as cases
 from app.core import clock
-from app.demo import NAMES, STREETS, moment
+from app.demo import NAMES, STREETS
 from app.demo_cases import credit_code, resident_id
 from app.extensions import db
 from app.inbox import service as inbox
@@ -93,7 +93,11 @@ def _appointment(rng: random.Random) -> Form:
 
 
 def _means(income: int) -> Form:
-    return lambda: {"household_size": "3", "monthly_household_income": str(income), "verification_method": "info_sharing"}
+    return lambda: {
+        "household_size": "3",
+        "monthly_household_income": str(income),
+        "verification_method": "info_sharing",
+    }
 
 
 def _closed() -> dict[str, Any]:
@@ -154,7 +158,10 @@ def scenarios(rng: random.Random) -> list[tuple[str, str, tuple[int, int], list[
     not_means_granted = [(3, "check_materials", a, ok), (20, "decide", b, _grant("litigation"))]
     not_means_granted.append((24, "appoint", b, _appointment(rng)))
     refused = [*means_granted[:2], (20, "decide", b, REFUSE)]
-    objected = [*refused, (72, "register_objection", j, _objection("被申请人自今年起已停止支付，申请人有转账记录为证。"))]
+    objected = [
+        *refused,
+        (72, "register_objection", j, _objection("被申请人自今年起已停止支付，申请人有转账记录为证。")),
+    ]
     terminated = [*means_granted, (200, "conduct", b, TERMINATE)]
     objected_termination = [
         *terminated,
@@ -174,6 +181,7 @@ def scenarios(rng: random.Random) -> list[tuple[str, str, tuple[int, int], list[
         ("decision", "support", (2, 4), means_granted[:2]),
         ("decision_exempt", "pension", (1, 3), [(3, "check_materials", a, ok)]),
         ("decision_green", "injury", (0, 0), green[:1]),
+        ("appointment_green", "wage", (0, 0), green),  # decided this morning, the lawyer is appointed today
         ("appointment", "support", (2, 4), means_granted[:3]),
         ("granted_green", "wage", (3, 10), green_granted),
         ("granted", "violence", (8, 20), not_means_granted),
@@ -235,15 +243,19 @@ def _task(case_id: int, name: str) -> HumanTask:
     ).one()
 
 
-def make_cases(units: dict[str, OrgUnit], users: dict[str, User], rng: random.Random) -> None:
+def make_cases(
+    units: dict[str, OrgUnit], users: dict[str, User], rng: random.Random, *, now: datetime | None = None
+) -> None:
+    """`now`: the moment the demo is seen from (tests pin it); by default the real present."""
     from app.cases import timers
 
     communities = [c[0] for s in STREETS for c in s[6]]
     clock.freeze(None)
-    now = clock.utcnow()
+    now = now or clock.utcnow()
+    ten = now.astimezone(clock.CHINA_TZ).replace(hour=10, minute=0, second=0, microsecond=0)
     for name, applicant, (low, high), steps in scenarios(rng):
         days_ago = rng.randint(low, high)
-        when = moment(days_ago) + timedelta(hours=rng.choice((-1, -0.5, 0, 0.5)))  # 09:00–10:30 China time
+        when = ten - timedelta(days=days_ago, hours=rng.choice((-0.5, 0, 0.5, 1)))  # 09:00–10:30 China time
         # Today's cases before 10:00: the whole path is done by now, never in the future.
         when = min(when, now - timedelta(hours=sum(step[0] for step in steps) + 0.5))
         clock.freeze(when)

@@ -31,6 +31,10 @@ def _matter(facts: dict) -> str:
     return f"{matter}（对方当事人：{opponent}）" if opponent else matter
 
 
+def _yuan(value) -> str:
+    return f"{float(value):,.2f}元"
+
+
 def _submitted(facts: dict, *, centre: str = "本中心") -> str:
     """How the application came in; `centre` names the centre when another body (the justice bureau) writes."""
     channel = CHANNELS.get(fact(facts, "decision.channel") or "window", "")
@@ -164,7 +168,7 @@ def _eligibility(facts: dict) -> tuple[str, list[str]]:
     else:
         income, threshold = fact(facts, "decision.per_capita_income"), fact(facts, "decision.hardship_threshold")
         means = (
-            f"你的家庭人均月收入为{income}元，未超过本地经济困难标准（人均月收入{threshold}元），符合经济困难条件"
+            f"你的家庭人均月收入为{_yuan(income)}，未超过本地经济困难标准（人均月收入{_yuan(threshold)}），符合经济困难条件"
             if income is not None and threshold is not None
             else "你符合经济困难条件"
         )
@@ -242,8 +246,8 @@ def build_refusal(facts: dict, ctx: dict) -> dict:
         text, basis = REFUSAL_GROUNDS[ground]
         if ground == "no_hardship" and fact(facts, "decision.per_capita_income") is not None:
             text = (
-                f"你的家庭人均月收入为{fact(facts, 'decision.per_capita_income')}元，超过本地经济困难标准"
-                f"（人均月收入{fact(facts, 'decision.hardship_threshold')}元），{text}"
+                f"你的家庭人均月收入为{_yuan(fact(facts, 'decision.per_capita_income'))}，超过本地经济困难标准"
+                f"（人均月收入{_yuan(fact(facts, 'decision.hardship_threshold'))}），{text}"
             )
         reasons.append({"text": text, "basis": basis})
     free_text = text_of(fact(facts, "decision.refusal_reasons")).strip()

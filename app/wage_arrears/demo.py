@@ -258,7 +258,11 @@ def make_cases(units: dict[str, OrgUnit], users: dict[str, User], rng: random.Ra
             _do(
                 case.id,
                 who,
-                {"paid_on": clock.today().isoformat(), "amount_paid": f"{total:.2f}", "payment_evidence": "银行转账凭证"},
+                {
+                    "paid_on": clock.today().isoformat(),
+                    "amount_paid": f"{total:.2f}",
+                    "payment_evidence": "银行转账凭证",
+                },
             )
             db.session.commit()
             continue
