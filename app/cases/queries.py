@@ -145,6 +145,9 @@ def task_page(user: User, task_id: int) -> dict[str, Any]:
                 "issue_policy",
             )
         },
+        # What the form's conditions read (materials required_when a DMN result, e.g. legal aid's means_route):
+        # the same data the server validates against (cases.service._complete_locked), not only the application.
+        "form_context": {**case.data.get("application", {}), **context_data},
         "previous": _previous_steps(case, version),
         "forms": version.sources["forms"],
         "defaults": {},

@@ -56,7 +56,9 @@ def index():
 @bp.route("/new", methods=["GET", "POST"])
 @roles_required(*INTAKE_ROLES)
 def new():
-    service_name = request.args.get("service", "residence_permit")
+    offered = [s for s in services.all_services() if current_user.unit.kind in s.intake_unit_kinds]
+    # Without ?service=, the first service this unit takes in (a legal-aid centre's window: legal aid).
+    service_name = request.args.get("service") or (offered[0].process_id if offered else "residence_permit")
     if services.get(service_name) is None:
         abort(404)
     errors: dict = {}
@@ -90,7 +92,7 @@ def new():
         version=version,
         options={"community_code": community_choices()},
         service_name=service_name,
-        offered=[s for s in services.all_services() if current_user.unit.kind in s.intake_unit_kinds],
+        offered=offered,
         duplicates=duplicates,
     ), (422 if errors or duplicates else 200)
 
