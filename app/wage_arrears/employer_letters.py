@@ -32,6 +32,15 @@ ORDER_TITLE = "《劳动保障监察限期改正指令书》"
 SURCHARGE = "按应付金额百分之五十以上百分之一百以下的标准向劳动者加付赔偿金"
 
 
+def _percent_in_words(rate: int) -> str:
+    """50 → 五十, 85 → 八十五, 100 → 一百 (the rate is 50 to 100: 条例 Art. 26)."""
+    digits = "〇一二三四五六七八九"
+    if rate == 100:
+        return "一百"
+    tens, units = divmod(rate, 10)
+    return digits[tens] + "十" + (digits[units] if units else "")
+
+
 def _found(facts: dict, kind: str) -> tuple[str, list[dict]]:
     confirmed = fact(facts, "decision.confirmed") or []
     if not confirmed:
@@ -115,7 +124,8 @@ def build_compensation(facts: dict, ctx: dict) -> dict:
         f"经查，你单位逾期未足额支付，已支付{_m(facts, 'amount_paid_so_far')}，尚有{_m(facts, 'unpaid_total')}"
         f"未支付。{_t(facts, 'non_payment_facts')}。",
         _heard(facts),
-        f"本机关根据你单位违法行为的情节（{_t(facts, 'rate_reason')}），确定加付赔偿金的比例为应付金额的百分之{rate}。",
+        f"本机关根据你单位违法行为的情节（{_t(facts, 'rate_reason')}），确定加付赔偿金的比例为应付金额的"
+        f"百分之{_percent_in_words(rate)}。",
     ]
     basis = f"{REGULATION}第十九条、第二十六条和{CONTRACT_LAW}第八十五条"
     out["closing"] = [
