@@ -25,6 +25,7 @@ BLUEPRINTS = (
     "app.portal.views",
     "app.people.views",
     "app.permits.views",
+    "app.schools.views",
 )
 
 

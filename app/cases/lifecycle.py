@@ -38,6 +38,7 @@ class EventKind(enum.StrEnum):
     TASK_OVERDUE = "task_overdue"  # a task passed its due date: priority raised, supervisors told
     CASE_LINKED = "case_linked"  # linked to another case (payload: link_kind, direction, case_id, number, …)
     PERMIT_STATUS_CHANGED = "permit_status_changed"  # a residence permit linked to the case changed (app/permits)
+    PLACEMENT_ROUND = "placement_round"  # an allocation round ranked the case (payload: round_id, rank, lot, result)
 
 
 def record(

@@ -133,3 +133,21 @@ def deliver_message(
                 message=message,
             )
     return opened
+
+
+def missing_material_facts(case: Case) -> dict[str, Any]:
+    """The one-time notice's facts: every material the service's materials check marked missing (in the form's
+    order, labels from the case's own form version) and the deadline the caseworker set."""
+    from app.forms.validation import missing_materials
+    from app.processes import specs
+
+    service = services.require(case.service)
+    check = case.data.get("check_materials", {})
+    form = specs.form_for(specs.version_info(case.process_version_id), service.materials_form)
+    return {
+        "materials": [
+            {"code": m["code"], "label_zh": m["label"], "verdict": "missing", "note": m["note"]}
+            for m in missing_materials(form, check, locale="zh")
+        ],
+        "supplement_deadline": check.get("supplement_deadline"),
+    }

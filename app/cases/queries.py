@@ -12,6 +12,7 @@ from app.accounts.models import OrgUnit, User
 from app.cases.models import Case, CaseEvent, CaseLink, CaseStatus
 from app.cases.service import get_case_for
 from app.extensions import db
+from app.forms.definitions import prefill_values
 from app.inbox import service as inbox
 from app.inbox.models import HumanTask, TaskState
 from app.processes import engine, specs
@@ -150,7 +151,9 @@ def task_page(user: User, task_id: int) -> dict[str, Any]:
         "form_context": {**case.data.get("application", {}), **context_data},
         "previous": _previous_steps(case, version),
         "forms": version.sources["forms"],
-        "defaults": {},
+        "defaults": prefill_values(definition, {**case.data.get("application", {}), **context_data})
+        if definition
+        else {},
     }
 
 

@@ -162,6 +162,7 @@ EVENT_LABELS = {
     "task_overdue": _l("Task overdue, supervisor notified"),
     "case_linked": _l("Linked case"),
     "permit_status_changed": _l("Residence permit record changed"),
+    "placement_round": _l("Ranked in an allocation round"),
 }
 LINK_LABELS = {
     ("referral", "outgoing"): _l("Referred to"),

@@ -66,6 +66,7 @@ UI_FIELD_KEYS = frozenset(
         "messages",
         "materials",
         "rows",
+        "prefill",
         *rows.ROWS_UI_KEYS,
     }
 )
@@ -158,6 +159,17 @@ def ui_field(definition: dict[str, Any], name: str) -> dict[str, Any]:
 
 def field_schema(definition: dict[str, Any], name: str) -> dict[str, Any]:
     return definition["schema"]["properties"][name]
+
+
+def prefill_values(definition: dict[str, Any], data: dict[str, Any]) -> dict[str, Any]:
+    """Start values of a task form: a field with `"prefill": "<name>"` shows that value of the case's data
+    (e.g. what the applicant declared, for the caseworker to confirm or correct against the documents)."""
+    fields = definition["ui"]["fields"]
+    return {
+        name: data[spec["prefill"]]
+        for name, spec in fields.items()
+        if isinstance(spec.get("prefill"), str) and data.get(spec["prefill"]) is not None
+    }
 
 
 def option_sources(definition: dict[str, Any]) -> dict[str, str]:
@@ -336,6 +348,8 @@ def _field_problems(spec: Any, prop: dict, names: set[str]) -> Iterator[tuple[st
         yield ".widget", f"{widget!r} cannot hold a value of type {prop['type']!r}"
     if not isinstance(spec.get("messages", {}), dict):
         yield ".messages", "must be an object"
+    if "prefill" in spec and not (isinstance(spec["prefill"], str) and spec["prefill"].isidentifier()):
+        yield ".prefill", "must name a value of the case's data"
     for code, override in spec.get("messages", {}).items():
         if code not in MESSAGES or not _is_bilingual(override):
             yield f".messages.{code}", "unknown message type or not zh + en text"

@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any
 
-from app.forms import formats
+from app.forms import formats, sources
 from app.forms import rows as repeat  # the repeat widget (readonly_view has a local list named `rows`)
 from app.forms.definitions import (
     CHOICE_WIDGETS,
@@ -61,9 +61,10 @@ def _as_text(value: Any) -> str:
 
 def _options(definition: dict, name: str, locale: str, options: Mapping[str, Sequence[Any]] | None) -> list[dict]:
     if name in option_sources(definition):
-        if options is None or name not in options:
+        given = sources.choices(option_sources(definition)[name], name, options)
+        if given is None:
             raise LookupError(f"form {definition['id']!r}: options for {name!r} not supplied to the template")
-        raw = [o if isinstance(o, Mapping) else {"value": o, "label": str(o)} for o in options[name]]
+        raw = [o if isinstance(o, Mapping) else {"value": o, "label": str(o)} for o in given]
     else:
         raw = ui_field(definition, name)["options"]
     return [{"value": _as_text(o["value"]), "label": text(o["label"], locale)} for o in raw]

@@ -18,7 +18,7 @@ from typing import Any
 from jsonschema import Draft202012Validator
 
 from app.core.errors import ValidationFailed
-from app.forms import checks, formats, rows
+from app.forms import checks, formats, rows, sources
 from app.forms.definitions import (
     CHOICE_WIDGETS,
     MATERIAL_NOTE_MAX,
@@ -265,10 +265,11 @@ class _Say:
 def _injected_values(definition: dict[str, Any], options: Mapping[str, Sequence[Any]] | None) -> dict[str, set]:
     allowed = {}
     for name, source in option_sources(definition).items():
-        if options is None or name not in options:
+        given = sources.choices(source, name, options)
+        if given is None:
             # A programming error, not a user error: without the list every answer would be unverifiable.
             raise LookupError(f"form {definition['id']!r}: options for {name!r} (source {source!r}) not supplied")
-        allowed[name] = {str(o["value"]) if isinstance(o, Mapping) else str(o) for o in options[name]}
+        allowed[name] = {str(o["value"]) if isinstance(o, Mapping) else str(o) for o in given}
     return allowed
 
 

@@ -27,7 +27,7 @@ TEMPLATE_DIRS = [
     *sorted(p for p in TEMPLATE_DIR.parents[1].glob("*/templates") if (p / "letters").is_dir() and p != TEMPLATE_DIR),
 ]
 # Every template extends _base.html, which includes the CSS and imports the macros: all in a template version.
-SHARED_TEMPLATES = ("letters/_base.html", "letters/_letter.css", "letters/_macros.html")
+SHARED_TEMPLATES = ("letters/_base.html", "letters/_standard.html", "letters/_letter.css", "letters/_macros.html")
 
 _env = Environment(
     loader=FileSystemLoader(TEMPLATE_DIRS),

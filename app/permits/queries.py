@@ -8,6 +8,7 @@ applications for every community — so its staff see every permit (docs/permits
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from sqlalchemy import ColumnElement, false, func, or_, select
@@ -19,6 +20,7 @@ from app.cases.models import Case
 from app.core.errors import NotFound
 from app.extensions import db
 from app.permits.models import PermitCase, PermitEvent, PermitStatus, ResidencePermit
+from app.processes.scripting import months_between
 
 PAGE_SIZE = 50
 
@@ -100,3 +102,42 @@ def permit_page(user: User, permit_id: int) -> dict[str, Any]:
         "cases": [{"purpose": purpose, "case": case, "visible": can_view_case(user, case)} for purpose, case in links],
         "events": events,
     }
+
+
+# Statuses in which a permit still gives its holder the public services (Decree 663 Arts. 12–13): active, or
+# in its endorsement month. A suspended permit's use is stopped until it is endorsed again (Art. 10).
+_IN_FORCE = (PermitStatus.ACTIVE, PermitStatus.ENDORSEMENT_DUE)
+
+
+def holder_permit_facts(id_number: str, on: date) -> dict[str, Any]:
+    """What other services need to know of a person's residence permit, from Anju's own records (never re-typed):
+    the newest permit for the ID number, whether it is in force on `on`, and the months of continuous residence
+    it proves (counted from the residence-years start date: a late endorsement restarts it, 杭州 Art. 20)."""
+    permit = db.session.scalar(
+        select(ResidencePermit)
+        .where(ResidencePermit.holder_id_number == id_number)
+        .order_by(ResidencePermit.issued_on.desc(), ResidencePermit.id.desc())
+        .limit(1)
+    )
+    if permit is None:
+        return {"permit_number": None, "permit_status": None, "permit_valid": False, "permit_months": 0}
+    since = permit.residence_since
+    if since == permit.issued_on:
+        # Never restarted by a late endorsement: residence counts from the residence registration recorded on
+        # the application (浙江条例 Art. 16(2)), which is at least half a year before the permit.
+        registered = _origin_registration(permit)
+        since = min(since, registered) if registered else since
+    return {
+        "permit_number": permit.number,
+        "permit_status": str(permit.status),
+        "permit_valid_until": permit.valid_until.isoformat(),
+        "permit_valid": permit.status in _IN_FORCE and permit.valid_until >= on,
+        "residence_since": since.isoformat(),
+        "permit_months": months_between(since, on),
+    }
+
+
+def _origin_registration(permit: ResidencePermit) -> date | None:
+    data = db.session.scalar(select(Case.data).where(Case.id == permit.case_id)) or {}
+    registered = (data.get("application") or {}).get("residence_registered_on")
+    return date.fromisoformat(registered) if registered else None
