@@ -176,7 +176,7 @@ def account_settings():
 
 @bp.post("/account/contact")
 @applicant_required
-@limiter.limit("3 per 10 minutes")
+@limiter.limit("5 per 10 minutes")  # each good try sends a message: a limit per person, mistypes included
 def account_contact():
     """Adds a mobile number or e-mail address (proved with a code sent to it), so either can carry the news."""
     account = current_applicant()

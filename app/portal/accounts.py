@@ -69,7 +69,8 @@ def parse_login_name(value: str) -> tuple[str | None, str | None]:
     if not value:
         raise ValidationFailed({"login_name": [_("Enter your mobile phone number or e-mail address")]})
     try:
-        return (None, check_email(value)) if "@" in value else (check_mobile(value), None)
+        # E-mail addresses are kept lower-case: Li@Example.com and li@example.com are one person, one account.
+        return (None, check_email(value).lower()) if "@" in value else (check_mobile(value), None)
     except (FormatProblem, ValueError) as exc:
         raise ValidationFailed(
             {"login_name": [_("Enter a mobile number like 13800138000 or an e-mail address like name@example.com")]}

@@ -132,6 +132,7 @@ def progress(case: Case) -> dict[str, Any]:
     )
     paused = statutory.is_paused(case)
     final = status in FINAL_STATUSES
+    decided = [e.at for e in events if e.kind == "status_changed" and e.payload.get("to") == str(status)]
     expected_on = None if final or paused else expected_decision(case, open_tasks)
     return {
         "case": case,
@@ -139,6 +140,7 @@ def progress(case: Case) -> dict[str, Any]:
         "status": str(status),
         "final": final,
         "expected_on": expected_on,
+        "decided_on": _local_day(decided[-1]) if final and decided else None,
         "expected_days": _working_days_to(expected_on),
         "service": case.service,
         "masked_name": mask_name(case.applicant_name),

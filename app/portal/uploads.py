@@ -92,7 +92,10 @@ def check_and_store(upload: FileStorage | None, *, field: str, label: str) -> St
         raise ValidationFailed(
             {
                 field: [
-                    _("%(label)s: the file must be a PDF, JPG or PNG (this one is not, whatever its name)", label=label)
+                    _(
+                        "%(label)s: the file must be a PDF, JPG or PNG. This one is not, whatever its name says.",
+                        label=label,
+                    )
                 ]
             }
         )

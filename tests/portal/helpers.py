@@ -37,7 +37,7 @@ def apply_online(client, *, form: dict | None = None, files: dict | None = None,
     definition = apply.intake_definition(service)
     for number, page in enumerate(apply.pages(definition), start=1):
         url = f"{start}/{number}"
-        data = {name: form[name] for name in page["fields"] if name in form}
+        data = {key: value for key, value in form.items() if key.split(".")[0] in page["fields"]}  # repeat rows too
         response = client.post(url, data={**data, "csrf_token": token(client, url), "action": "continue"})
         assert response.status_code == 302, (number, response.get_data(as_text=True)[:3000])
     url = f"{start}/documents"

@@ -201,3 +201,70 @@ def test_applicant_and_staff_sessions_never_mix(app, client, db, world):
     with client.session_transaction() as session:  # a forged applicant id is no session
         session["applicant"] = {"id": db.session.scalars(select(ApplicantAccount.id)).one(), "tag": "0" * 64}
     assert client.get("/account").status_code == 302
+
+
+def test_an_applicant_adds_an_e_mail_proves_it_and_chooses_it_for_news(app, client, db, world):
+    from app.portal import accounts
+
+    register(client, db, "13911112222")
+    register(app.test_client(), db, "taken@example.com")
+    home = "/account"
+    for value, status in (("not an address", 422), ("Taken@Example.com", 422), ("13911112222", 422)):
+        response = client.post("/account/contact", data={"contact": value, "csrf_token": token(client, home)})
+        assert response.status_code == status and 'href="#contact"' in response.get_data(as_text=True), value
+    response = client.post("/account/contact", data={"contact": "Li@Example.com", "csrf_token": token(client, home)})
+    assert response.status_code == 302 and response.location.endswith("/account/contact/verify")
+    code = last_code(db, "li@example.com")  # sent to the new address, not to the phone
+    account = db.session.scalars(select(ApplicantAccount).where(ApplicantAccount.phone == "13911112222")).one()
+    # The code proves only the address it was sent to.
+    db.session.refresh(account)
+    with app.test_request_context():
+        try:
+            accounts.confirm_contact(account, address="other@example.com", code=code)
+        except Exception as exc:  # ValidationFailed on the code field
+            assert "code" in exc.errors
+        else:
+            raise AssertionError("a code bound to one address confirmed another")
+    db.session.rollback()
+    verify = "/account/contact/verify"
+    assert client.get(verify).status_code == 200
+    wrong = client.post(
+        verify, data={"code": "000000" if code != "000000" else "111111", "csrf_token": token(client, verify)}
+    )
+    assert wrong.status_code == 422
+    good = client.post(verify, data={"code": code, "csrf_token": token(client, verify)})
+    assert good.status_code == 302
+    db.session.expire_all()
+    account = db.session.get(ApplicantAccount, account.id)
+    assert (account.phone, account.email, account.channel) == ("13911112222", "li@example.com", "sms")
+    page = client.get(home).get_data(as_text=True)
+    assert 'value="email"' in page and "/account/contact" not in page  # both on the account: nothing to add
+    client.post("/account/settings", data={"channel": "email", "locale": "en", "csrf_token": token(client, home)})
+    apply_online(client)
+    message = db.session.scalars(select(OutboxMessage).where(OutboxMessage.kind == "case_received")).one()
+    assert (message.channel, message.recipient, message.locale) == ("email", "li@example.com", "en")
+
+
+def test_news_of_another_case_of_the_same_person_follows_the_account_channel(app, client, db, world):
+    """A window case of someone who has an account (through an earlier online case) reaches them as they chose."""
+    register(client, db, "zhao@example.com")
+    form = permit_form()
+    apply_online(client, form=form)
+    window_case, _code = service.open_case(
+        service="residence_permit",
+        form=permit_form(**{k: form[k] for k in ("applicant_name", "id_number", "birth_date", "sex")}),
+        actor=world.users["window1"],
+        locale="zh",
+        confirm_duplicate=True,
+    )
+    db.session.commit()
+    message = db.session.scalars(
+        select(OutboxMessage).where(OutboxMessage.case_id == window_case.id, OutboxMessage.kind == "case_received")
+    ).one()
+    assert (message.channel, message.recipient) == ("email", "zhao@example.com")
+    stranger_case, _code = service.open_case(
+        service="residence_permit", form=permit_form(), actor=world.users["window1"], locale="zh"
+    )
+    db.session.commit()
+    other = db.session.scalars(select(OutboxMessage).where(OutboxMessage.case_id == stranger_case.id)).one()
+    assert (other.channel, other.recipient) == ("sms", stranger_case.applicant_phone)

@@ -167,3 +167,50 @@ def test_every_letter_carries_its_qr_code_and_verification_address(client, db, w
     text = subprocess.run(["pdftotext", "-", "-"], input=pdf, capture_output=True, check=True).stdout.decode()
     code = letter.verification_code
     assert f"{code[:5]}-{code[5:]}" in text
+
+
+def test_progress_gives_an_expected_date_from_recent_cases_and_the_decision_date_at_the_end(client, db, world):
+    from datetime import datetime
+
+    from app.core import clock
+    from tests.permits.conftest import do
+
+    users = world.users
+
+    def at(day: str) -> None:
+        clock.freeze(datetime.fromisoformat(f"{day}T10:00:00+08:00"))
+
+    # A case decided in five days (checked after 1, verified after 3, approved after 5): how long cases take.
+    at("2026-11-02")
+    earlier, earlier_code = service.open_case(
+        service="residence_permit", form=permit_form(today=date(2026, 11, 2)), actor=users["window1"], locale="zh"
+    )
+    at("2026-11-03")
+    do(db, earlier.id, users["window1"], materials())
+    at("2026-11-05")
+    visit = {"lives_at_address": "true", "visit_date": "2026-11-05", "observations": "经入户核查，申请人居住属实"}
+    do(db, earlier.id, users["community_c0201"], visit)
+    at("2026-11-07")
+    do(db, earlier.id, users["police_p02"], {"decision": "approve", "issue_date": "2026-11-07"})
+    db.session.commit()
+
+    at("2026-11-20")
+    case, code = _open(db, world)
+    _track(client, case.number, code)
+    html = client.get("/track", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert "Expected decision" in html and "around 2026-11-25" in html  # 5 days from now, before the deadline
+    assert "2026-12-07" in html  # the statutory deadline, with the working days left
+    assert "11 working days left" in html
+
+    client.post("/track/leave", data={"csrf_token": csrf_from(html)})
+    _track(client, earlier.number, earlier_code)
+    done = client.get("/track", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert "Expected decision" not in done and "2026-11-07" in done and "Collect it at the service window" in done
+
+
+def test_while_waiting_for_the_applicant_the_dates_say_the_clock_is_paused(client, db, world):
+    case, code = _open(db, world, "proof_of_address")
+    _track(client, case.number, code)
+    html = client.get("/track", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert "This depends on when you send the missing materials." in html
+    assert "Paused while we wait for your materials" in html and "working days left" not in html
