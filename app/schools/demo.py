@@ -22,26 +22,53 @@ from app.extensions import db
 from app.schools.models import School, SchoolCapacity, SchoolCatchment, SchoolKind
 
 STATION_OF = {c[0]: s[3] for s in STREETS for c in s[6]}
-# code, name (zh, en), kind, street, catchment communities, places in grade 1 (the demo oversubscribes S01)
+# code, name (zh, en), kind, street, catchment communities, places in grade 1 (S01 is oversubscribed), address
 SCHOOLS = (
-    ("XH-P01", "杭州市西湖区宝石小学", "Baoshi Primary School", SchoolKind.PUBLIC, "S01", ("C0101", "C0102"), 3),
-    ("XH-P02", "杭州市西湖区文三小学", "Wensan Primary School", SchoolKind.PUBLIC, "S02", ("C0201",), 2),
-    ("XH-P03", "杭州市西湖区求是小学", "Qiushi Primary School", SchoolKind.PUBLIC, "S02", ("C0202",), 2),
-    ("XH-P04", "杭州市西湖区翠苑小学", "Cuiyuan Primary School", SchoolKind.PUBLIC, "S03", ("C0301", "C0302"), 2),
-    ("XH-M01", "杭州市西湖区新苗民办小学", "Xinmiao Private Primary School", SchoolKind.PRIVATE, "S03", (), 4),
+    (
+        "XH-P01",
+        "杭州市西湖区宝石小学",
+        "Baoshi Primary School",
+        SchoolKind.PUBLIC,
+        "S01",
+        ("C0101", "C0102"),
+        3,
+        "宝石一路21号",
+    ),
+    ("XH-P02", "杭州市西湖区文三小学", "Wensan Primary School", SchoolKind.PUBLIC, "S02", ("C0201",), 2, "文三路138号"),
+    ("XH-P03", "杭州市西湖区求是小学", "Qiushi Primary School", SchoolKind.PUBLIC, "S02", ("C0202",), 2, "求是路56号"),
+    (
+        "XH-P04",
+        "杭州市西湖区翠苑小学",
+        "Cuiyuan Primary School",
+        SchoolKind.PUBLIC,
+        "S03",
+        ("C0301", "C0302"),
+        2,
+        "翠苑路88号",
+    ),
+    (
+        "XH-M01",
+        "杭州市西湖区新苗民办小学",
+        "Xinmiao Private Primary School",
+        SchoolKind.PRIVATE,
+        "S03",
+        (),
+        4,
+        "学院路210号",
+    ),
 )
 ROUND_SEED = "20261129-xihu"
 
 
 def seed_schools(units: dict[str, OrgUnit], school_year: int) -> None:
-    for code, zh, en, kind, street, communities, grade1 in SCHOOLS:
+    for code, zh, en, kind, street, communities, grade1, address in SCHOOLS:
         school = School(
             code=code,
             name_zh=zh,
             name_en=en,
             kind=kind,
             street_id=units[street].id,
-            address=f"杭州市西湖区{units[street].name_zh}{zh.removeprefix('杭州市西湖区')}路{len(code) * 11}号",
+            address=f"杭州市西湖区{address}",
             phone=f"0571-8781{code[-2:]}00",
             report_place=f"{zh}教务处",
         )
