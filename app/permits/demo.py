@@ -45,9 +45,13 @@ def _at(day: date) -> datetime:
     return datetime(day.year, day.month, day.day, 10, tzinfo=clock.CHINA_TZ)
 
 
-def _issue(community: str, day: date, users: dict[str, User], rng: random.Random) -> ResidencePermit:
+def issue_demo_permit(
+    community: str, day: date, users: dict[str, User], rng: random.Random, **form_overrides: str
+) -> tuple[ResidencePermit, dict]:
+    """A permit issued through the residence-permit process on `day` (the clock is moved there): the window
+    opens and checks, the community verifies, the station approves. Returns the permit and the application."""
     clock.freeze(_at(day))
-    form = application(rng, community, today=day, short_residence=False, minor=False)
+    form = {**application(rng, community, today=day, short_residence=False, minor=False), **form_overrides}
     case, _code = cases.open_case(service="residence_permit", form=form, actor=users["window1"], locale="zh")
     verdicts = {f"materials.{code}.verdict": "provided" for code in ("id_card", "proof_of_address")}
     verdicts.update({"materials.photo.verdict": "not_applicable", "materials.proof_of_employment.verdict": "provided"})
@@ -61,7 +65,11 @@ def _issue(community: str, day: date, users: dict[str, User], rng: random.Random
         {"decision": "approve", "issue_date": day.isoformat()},
     )
     db.session.commit()
-    return db.session.scalars(select(ResidencePermit).where(ResidencePermit.case_id == case.id)).one()
+    return db.session.scalars(select(ResidencePermit).where(ResidencePermit.case_id == case.id)).one(), form
+
+
+def _issue(community: str, day: date, users: dict[str, User], rng: random.Random) -> ResidencePermit:
+    return issue_demo_permit(community, day, users, rng)[0]
 
 
 def _case_of(permit: ResidencePermit, service: str) -> int:

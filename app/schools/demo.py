@@ -10,18 +10,18 @@ placed by an allocation round (catchment, another public school, a subsidised pr
 from __future__ import annotations
 
 import random
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from app.accounts.models import OrgUnit, User
 from app.cases import service as cases
 from app.core import clock
-from app.demo import STREETS, moment
-from app.demo_cases import _do, application, resident_id
+from app.demo import moment
+from app.demo_cases import _do, resident_id
 from app.extensions import db
+from app.permits.demo import issue_demo_permit
 from app.schools.models import School, SchoolCapacity, SchoolCatchment, SchoolKind
 
-STATION_OF = {c[0]: s[3] for s in STREETS for c in s[6]}
 # code, name (zh, en), kind, street, catchment communities, places in grade 1 (S01 is oversubscribed), address
 SCHOOLS = (
     (
@@ -91,30 +91,20 @@ def permit_holder(
     issued_on: date,
     registered_months_before: int = 8,
 ) -> dict[str, Any]:
-    """Issues a residence permit through the residence-permit process on `issued_on` (the clock is moved there);
-    returns the holder's application (name, ID number, phone, address, community)."""
-    day = issued_on
-    clock.freeze(datetime(day.year, day.month, day.day, 10, tzinfo=clock.CHINA_TZ))
-    form = application(rng, community, today=day, short_residence=False, minor=False)
-    birth = day - timedelta(days=rng.randrange(27 * 365, 40 * 365))
-    form.update(
+    """A parent aged 27–40 whose permit was issued through the residence-permit process on `issued_on`, their
+    residence registered `registered_months_before` months earlier; returns their application."""
+    birth = issued_on - timedelta(days=rng.randrange(27 * 365, 40 * 365))
+    male = rng.random() < 0.5
+    _permit, form = issue_demo_permit(
+        community,
+        issued_on,
+        users,
+        rng,
         birth_date=birth.isoformat(),
-        id_number=resident_id(rng, birth, form["sex"] == "male"),
-        residence_registered_on=(day - timedelta(days=registered_months_before * 31)).isoformat(),
+        sex="male" if male else "female",
+        id_number=resident_id(rng, birth, male),
+        residence_registered_on=(issued_on - timedelta(days=registered_months_before * 31)).isoformat(),
     )
-    case, _code = cases.open_case(service="residence_permit", form=form, actor=users["window1"], locale="zh")
-    verdicts = {f"materials.{code}.verdict": "provided" for code in ("id_card", "proof_of_address")}
-    verdicts.update({"materials.photo.verdict": "not_applicable", "materials.proof_of_employment.verdict": "provided"})
-    verdicts.update({"materials.proof_of_study.verdict": "provided"})
-    _do(case.id, users["window2"], verdicts)
-    visit = {"lives_at_address": "true", "visit_date": day.isoformat(), "observations": "经入户核查，申请人居住属实。"}
-    _do(case.id, users[f"community_{community.lower()}"], visit)
-    _do(
-        case.id,
-        users[f"police_{STATION_OF[community].lower()}"],
-        {"decision": "approve", "issue_date": day.isoformat()},
-    )
-    db.session.commit()
     return form
 
 

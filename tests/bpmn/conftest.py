@@ -19,6 +19,47 @@ def load_sources(process_id: str) -> tuple[dict[str, str], dict[str, str]]:
     return bpmn, dmn
 
 
+class Run:
+    """Drives one case through the real engine, serializing and restoring around every task as the app does.
+    A test module subclasses it with its process's start data in BASE."""
+
+    BASE: dict = {}
+
+    def __init__(self, bundle, **overrides):
+        self.bundle = bundle
+        workflow, reached = engine.start(bundle, {**self.BASE, **overrides})
+        self.reached = list(reached)
+        self.state = engine.serialize(workflow)
+
+    @property
+    def workflow(self):
+        return engine.deserialize(self.state, self.bundle)
+
+    def ready(self) -> list[str]:
+        return sorted(t.name for t in engine.ready_user_tasks(self.workflow, self.bundle))
+
+    def complete(self, name: str, data: dict) -> None:
+        workflow = self.workflow
+        task = next(t for t in engine.ready_user_tasks(workflow, self.bundle) if t.name == name)
+        self.reached += engine.complete_user_task(workflow, self.bundle, task.id, data)
+        self.state = engine.serialize(workflow)
+
+    def fire_timers_at(self, when) -> None:
+        workflow = self.workflow
+        self.reached += engine.fire_due_timers(workflow, self.bundle, now=when)
+        self.state = engine.serialize(workflow)
+
+    def milestones(self, key: str) -> list[str]:
+        return [r.properties[key] for r in self.reached if key in r.properties]
+
+    def messages(self) -> list:
+        return [r for r in self.reached if r.message]
+
+    @property
+    def data(self) -> dict:
+        return engine.workflow_data(self.workflow)
+
+
 def bundle_from(process_id: str, bpmn: dict[str, str], dmn: dict[str, str]) -> engine.ProcessBundle:
     return engine.build_bundle(process_id, bpmn, dmn, cache_key=f"test-{next(_keys)}")
 

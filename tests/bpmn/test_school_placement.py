@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from app.processes import engine
+from tests.bpmn.conftest import Run as EngineRun
 from tests.bpmn.conftest import bundle_from, load_sources
 
 BASE = {
@@ -38,31 +39,8 @@ MISSING = {
 }
 
 
-class Run:
-    def __init__(self, bundle, **overrides):
-        self.bundle = bundle
-        workflow, self.reached = engine.start(bundle, {**BASE, **overrides})
-        self.state = engine.serialize(workflow)
-
-    @property
-    def workflow(self):
-        return engine.deserialize(self.state, self.bundle)
-
-    def ready(self) -> list[str]:
-        return [t.name for t in engine.ready_user_tasks(self.workflow, self.bundle)]
-
-    def complete(self, name: str, data: dict) -> None:
-        workflow = self.workflow
-        task = next(t for t in engine.ready_user_tasks(workflow, self.bundle) if t.name == name)
-        self.reached += engine.complete_user_task(workflow, self.bundle, task.id, data)
-        self.state = engine.serialize(workflow)
-
-    def milestones(self, key: str) -> list[str]:
-        return [r.properties[key] for r in self.reached if key in r.properties]
-
-    @property
-    def data(self) -> dict:
-        return engine.workflow_data(self.workflow)
+class Run(EngineRun):
+    BASE = BASE
 
 
 @pytest.fixture(scope="module")
