@@ -11,10 +11,11 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
+from datetime import datetime, timedelta
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from app.cases import service as cases
 from app.cases import services
@@ -103,14 +104,20 @@ def _token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+def _anonymous_cutoff() -> datetime:
+    return utcnow() - timedelta(hours=DRAFT_HOURS_WITHOUT_ACCOUNT)
+
+
 def find_draft(process_id: str, *, account: ApplicantAccount | None, token: str | None) -> ApplicationDraft | None:
     if account is not None:
         query = select(ApplicationDraft).where(
             ApplicationDraft.account_id == account.id, ApplicationDraft.service == process_id
         )
-    elif token:
+    elif token:  # kept for DRAFT_HOURS_WITHOUT_ACCOUNT since the last page was saved, as the start page says
         query = select(ApplicationDraft).where(
-            ApplicationDraft.token_hash == _token_hash(token), ApplicationDraft.service == process_id
+            ApplicationDraft.token_hash == _token_hash(token),
+            ApplicationDraft.service == process_id,
+            ApplicationDraft.updated_at >= _anonymous_cutoff(),
         )
     else:
         return None
@@ -127,6 +134,13 @@ def start_draft(process_id: str, *, account: ApplicantAccount | None) -> tuple[A
             db.session.add(draft)
         draft.updated_at = utcnow()
         return draft, None
+    # Answers left without an account are personal data nobody can come back to after the cut-off: they go
+    # whenever a new one is started (no scheduled job needed, and never more than a day's worth kept).
+    db.session.execute(
+        delete(ApplicationDraft).where(
+            ApplicationDraft.account_id.is_(None), ApplicationDraft.updated_at < _anonymous_cutoff()
+        )
+    )
     token = secrets.token_urlsafe(24)
     draft = ApplicationDraft(
         token_hash=_token_hash(token), service=process_id, answers={}, documents={}, updated_at=utcnow()

@@ -254,3 +254,40 @@ def test_documents_can_be_sent_in_several_goes_and_an_oversize_sending_says_why(
     page = client.get(url, headers={"Accept-Language": "en"}).get_data(as_text=True)
     assert "larger than 0.1 MB together" in page and "none of them was received" in page
     assert list(db.session.scalars(select(ApplicationDraft)).one().documents) == ["id_card"]
+
+
+def test_school_places_and_points_are_applied_for_online_too(client, db, world):
+    import random
+
+    from app.points.demo import points_form
+    from app.schools.demo import school_form
+
+    parent = permit_form()
+    for service, form, prefix, unit_kind in (
+        ("school_placement", school_form(parent, random.Random(4), 2027), "SC", "education_bureau"),
+        ("points_assessment", points_form(permit_form()), "PT", "service_centre"),
+    ):
+        html = apply_online(client, form=form, service=service).get_data(as_text=True)
+        number = re.search(rf"{prefix}-\d{{6}}-\d{{4}}-\d{{6}}", html).group(0)
+        case = db.session.scalars(select(Case).where(Case.number == number)).one()
+        assert (case.service, case.intake_unit.kind, case.data["channel"]) == (service, unit_kind, "online")
+        assert "工作日" in html  # when the first step is due, in working days
+        client.post("/track/leave", data={"csrf_token": token(client, "/track")})
+
+
+def test_answers_left_without_an_account_last_a_day_and_are_then_deleted(app, client, db, world):
+    from datetime import timedelta
+
+    from app.core import clock
+
+    client.post("/apply/residence_permit/start", data={"csrf_token": token(client, "/apply/residence_permit")})
+    url = "/apply/residence_permit/1"
+    client.post(url, data={"applicant_name": "钱七", "csrf_token": token(client, url), "action": "continue"})
+    clock.freeze(clock.utcnow() + timedelta(hours=23))
+    assert 'value="钱七"' in client.get(url).get_data(as_text=True)  # still there the next morning
+    client.post(url, data={"applicant_name": "钱七", "csrf_token": token(client, url), "action": "continue"})
+    clock.freeze(clock.utcnow() + timedelta(hours=25))
+    assert client.get(url).status_code == 302  # a day after the last save: gone, back to the start page
+    other = app.test_client()
+    other.post("/apply/legal_aid/start", data={"csrf_token": token(other, "/apply/legal_aid")})
+    assert [d.service for d in db.session.scalars(select(ApplicationDraft))] == ["legal_aid"]  # and deleted
