@@ -53,6 +53,10 @@ REFERRAL = """legal_aid_payload = {
 # Deadline for the employer's statement and defence: 3 working days from the notice (rules silent, [U]).
 DEFENCE_DEADLINE = """defence_deadline = after_working_days(3)[:10]"""
 
+# The employer's time to state its case on a proposed fine and to ask for a hearing: 5 working days from the notice
+# (行政处罚法 Arts. 64, 85: "五日" in that law are working days).
+PENALTY_DEADLINE = """penalty_defence_deadline = after_working_days(5)[:10]"""
+
 # Inputs of D-WA-3 (crime) and D-WA-4 (blacklist): the arrears still unpaid after the order's deadline.
 NON_PAYMENT_FACTS = """confirmed_total = sum([w.get("amount") for w in confirmed_workers])
 unpaid_total = confirmed_total - (amount_paid_so_far or 0)
@@ -112,7 +116,9 @@ def throw(id_, name, x, y, lane="labour_inspection", **props):
 
 
 A, B, C, D, E = 100, 260, 470, 640, 820  # rows of the labour-inspection lane
-POLICE = 1030  # the police lane's row
+G = 980  # the blacklist row, clear of the transfer row's escalations
+F = 1100  # the fine (行政处罚) row, below the blacklist's
+POLICE = 1290  # the police lane's row
 
 ELEMENTS = [
     # ---- intake and acceptance (row A)
@@ -193,7 +199,7 @@ ELEMENTS = [
     user("decide_compensation", "加付赔偿金决定", 750, D, "wa_compensation", due="3WD"),
     throw("ev_compensation", "送达加付赔偿金决定书", 630, D, letter="wa_compensation"),
     el("split", "and", "", 520, D),
-    user("apply_enforcement", "申请法院强制执行", 620, E - 90, "wa_enforcement"),
+    user("apply_enforcement", "申请法院强制执行", 620, E - 70, "wa_enforcement"),
     el("gw_transfer", "xor", "涉嫌犯罪？", 520, E, default="f_no_transfer"),
     user("prepare_transfer", "移送报告", 640, E, "wa_transfer_report", due="3WD"),
     user("approve_transfer", "负责人审批移送", 770, E, "wa_approval", due="3CAL", role="supervisor"),
@@ -202,11 +208,22 @@ ELEMENTS = [
     user("deliver_transfer", "移送公安机关", 1100, E, "wa_transfer_delivery", due="1CAL"),
     user("police_review", "公安机关立案审查", 1220, POLICE, "wa_police_decision", lane="police_bureau", due="3CAL"),
     el("merge_transfer", "xor", "", 1350, E),
-    el("gw_blacklist", "xor", "列入失信名单？", 520, 930, default="f_no_blacklist"),
-    user("approve_blacklist", "负责人审批列入名单", 770, 930, "wa_approval", due="5WD", role="supervisor"),
-    el("gw_blacklist_approved", "xor", "批准列入？", 890, 930, default="f_blacklist_refused"),
-    throw("ev_blacklist", "列入失信联合惩戒名单", 1000, 930, letter="wa_blacklist", action="record_blacklist"),
-    el("merge_blacklist", "xor", "", 1350, 930),
+    el("gw_blacklist", "xor", "列入失信名单？", 520, G, default="f_no_blacklist"),
+    user("approve_blacklist", "负责人审批列入名单", 770, G, "wa_approval", due="5WD", role="supervisor"),
+    el("gw_blacklist_approved", "xor", "批准列入？", 890, G, default="f_blacklist_refused"),
+    throw("ev_blacklist", "列入失信联合惩戒名单", 1000, G, letter="wa_blacklist", action="record_blacklist"),
+    el("merge_blacklist", "xor", "", 1350, G),
+    # 条例 Art. 30(1)(三): ordered to correct and did not (or obstructed, or gave false evidence) → a fine of
+    # 2,000–20,000 yuan, after the employer is told and heard (行政处罚法 Arts. 44, 45, 63, 64).
+    el("gw_penalty", "xor", "行政处罚？", 520, F, default="f_no_penalty"),
+    el("penalty_deadline", "script", "计算申辩、听证期限", 640, F, script=PENALTY_DEADLINE),
+    throw("ev_penalty_notice", "行政处罚告知", 760, F, letter="wa_penalty_notice"),
+    user(
+        "hear_penalty_defence", "听取陈述申辩、听证", 880, F, "wa_penalty_defence", due_from="penalty_defence_deadline"
+    ),
+    user("decide_penalty", "作出行政处罚决定", 1010, F, "wa_penalty", due="3WD"),
+    throw("ev_penalty", "送达行政处罚决定书", 1130, F, letter="wa_penalty", action="record_penalty"),
+    el("merge_penalty", "xor", "", 1350, F),
     el("join", "and", "", 1470, E),
     throw("ev_closed", "执行完毕，结案", 1580, E, status="closed"),
     el("end_closed", "end", "结案", 1680, E),
@@ -387,10 +404,10 @@ FLOWS = [
     },
     {"id": "f_compensation_decided", "from": "decide_compensation", "to": "ev_compensation", "route": ["l", "r"]},
     {"id": "f_compensation_served", "from": "ev_compensation", "to": "split", "route": ["l", "r"]},
-    {"id": "f_to_enforcement", "from": "split", "to": "apply_enforcement", "route": ["b", "l", (520, E - 90)]},
+    {"id": "f_to_enforcement", "from": "split", "to": "apply_enforcement", "route": ["b", "l", (520, E - 70)]},
     {"id": "f_to_transfer", "from": "split", "to": "gw_transfer", "route": "v"},
-    {"id": "f_to_blacklist", "from": "split", "to": "gw_blacklist", "route": ["l", "l", (460, D), (460, 930)]},
-    {"id": "f_enforced", "from": "apply_enforcement", "to": "join", "route": ["r", "t", (1470, E - 90)]},
+    {"id": "f_to_blacklist", "from": "split", "to": "gw_blacklist", "route": ["l", "l", (460, D), (460, G)]},
+    {"id": "f_enforced", "from": "apply_enforcement", "to": "join", "route": ["r", "t", (1470, E - 70)]},
     {
         "id": "f_transfer",
         "from": "gw_transfer",
@@ -402,7 +419,7 @@ FLOWS = [
         "id": "f_no_transfer",
         "from": "gw_transfer",
         "to": "merge_transfer",
-        "route": ["b", "b", (520, 880), (1350, 880)],
+        "route": ["b", "b", (520, 925), (1350, 925)],
         "name": "未达标准",
     },
     {"id": "f_reported", "from": "prepare_transfer", "to": "approve_transfer"},
@@ -436,7 +453,7 @@ FLOWS = [
         "id": "f_no_blacklist",
         "from": "gw_blacklist",
         "to": "merge_blacklist",
-        "route": ["b", "b", (520, 975), (1350, 975)],
+        "route": ["b", "b", (520, G + 70), (1350, G + 70)],
         "name": "不符合",
     },
     {"id": "f_blacklist_approval", "from": "approve_blacklist", "to": "gw_blacklist_approved"},
@@ -451,11 +468,32 @@ FLOWS = [
         "id": "f_blacklist_refused",
         "from": "gw_blacklist_approved",
         "to": "merge_blacklist",
-        "route": ["t", "t", (890, 895), (1350, 895)],
+        "route": ["t", "t", (890, G - 35), (1350, G - 35)],
         "name": "不批准",
     },
     {"id": "f_listed", "from": "ev_blacklist", "to": "merge_blacklist"},
-    {"id": "f_blacklist_done", "from": "merge_blacklist", "to": "join", "route": ["r", "b", (1470, 930)]},
+    {"id": "f_blacklist_done", "from": "merge_blacklist", "to": "join", "route": ["r", "b", (1470, G)]},
+    {"id": "f_to_penalty", "from": "split", "to": "gw_penalty", "route": ["l", "l", (440, D), (440, F)]},
+    {
+        "id": "f_penalty",
+        "from": "gw_penalty",
+        "to": "penalty_deadline",
+        "name": "拟处罚款",
+        "cond": 'penalty_ground != "none"',
+    },
+    {"id": "f_penalty_deadline", "from": "penalty_deadline", "to": "ev_penalty_notice"},
+    {"id": "f_penalty_notice", "from": "ev_penalty_notice", "to": "hear_penalty_defence"},
+    {"id": "f_penalty_heard", "from": "hear_penalty_defence", "to": "decide_penalty"},
+    {"id": "f_penalty_decided", "from": "decide_penalty", "to": "ev_penalty"},
+    {"id": "f_penalty_served", "from": "ev_penalty", "to": "merge_penalty"},
+    {
+        "id": "f_no_penalty",
+        "from": "gw_penalty",
+        "to": "merge_penalty",
+        "route": ["b", "b", (520, F + 98), (1350, F + 98)],
+        "name": "不处罚",
+    },
+    {"id": "f_penalty_done", "from": "merge_penalty", "to": "join", "route": ["r", "b", (1470, F)]},
     {"id": "f_joined", "from": "join", "to": "ev_closed"},
     {"id": "f_closed_end", "from": "ev_closed", "to": "end_closed"},
 ]
@@ -503,13 +541,14 @@ _ESCALATIONS = [
     ("approve_extension", overdue_timer("3WD"), 300, -1),
     ("decide_order", overdue_timer("3WD"), 560, -1),
     ("assess_non_payment", overdue_timer("5WD"), 720, 1),
-    ("decide_compensation", overdue_timer("3WD"), 720, -1),
+    ("decide_compensation", overdue_timer("3WD"), 720, 1),  # right of it: clear of the enforcement task
     ("prepare_transfer", overdue_timer("3WD"), 890, 1),
-    ("approve_transfer", overdue_timer("3CAL"), 890, -1),
+    ("approve_transfer", overdue_timer("3CAL"), 890, 1),
     # Decree 310: the approved transfer reaches the police within 24 hours.
     ("deliver_transfer", {"duration": '"PT24H"'}, 890, 1),
-    ("police_review", overdue_timer("3CAL"), 1110, -1),
-    ("approve_blacklist", overdue_timer("5WD"), 975, 1),
+    ("police_review", overdue_timer("3CAL"), POLICE + 80, -1),
+    ("approve_blacklist", overdue_timer("5WD"), G + 45, 1),
+    ("decide_penalty", overdue_timer("3WD"), F + 70, 1),
 ]
 for _task, _timer, _row, _side in _ESCALATIONS:
     _elements, _flows = escalation(_task, _timer, row=_row, side=_side)
@@ -521,8 +560,8 @@ PROCESS = {
     "name": "欠薪投诉处理",
     "width": 2500,
     "lanes": [
-        {"key": "labour_inspection", "name": "劳动保障监察机构", "height": 990},
-        {"key": "police_bureau", "name": "公安机关", "height": 170},
+        {"key": "labour_inspection", "name": "劳动保障监察机构", "height": F + 120},
+        {"key": "police_bureau", "name": "公安机关", "height": 200},
     ],
     "elements": ELEMENTS,
     "flows": FLOWS,

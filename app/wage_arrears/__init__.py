@@ -22,6 +22,7 @@ WAGE_ARREARS = services.register(
             "register_case": service.register_case,
             "extend_investigation": service.extend_investigation,
             "record_blacklist": service.record_blacklist,
+            "record_penalty": service.record_penalty,
         },
         materials_form="wa_acceptance",
         decision_labels={

@@ -278,6 +278,10 @@ def make_cases(units: dict[str, OrgUnit], users: dict[str, User], rng: random.Ra
                 "able_to_pay": "true",
                 "mass_incident": "false",
                 "non_payment_facts": "该单位账户有资金往来，有能力支付而拒不支付",
+                # Ordered to correct and did not (条例 Art. 30(1)(三)): a fine is proposed beside the compensation.
+                "penalty_ground": "refused_order",
+                "proposed_fine": "15000",
+                "penalty_facts": "支付期限内你单位银行账户有工程款进账，有能力支付而拒不支付",
             },
         )
         _do(case.id, who, {"defence_made": "waived"})
@@ -327,5 +331,12 @@ def make_cases(units: dict[str, OrgUnit], users: dict[str, User], rng: random.Ra
             who,
             {"court": "杭州市西湖区人民法院", "filed_on": clock.today().isoformat()},
             task_name="apply_enforcement",
+        )
+        _do(case.id, who, {"defence_made": "waived", "hearing": "not_requested"}, task_name="hear_penalty_defence")
+        _do(
+            case.id,
+            who,
+            {"fine_amount": "12000", "fine_reason": "经责令仍拒不支付，拖欠时间较长"},
+            task_name="decide_penalty",
         )
         db.session.commit()

@@ -10,6 +10,7 @@ from app.letters import kinds
 from app.letters.contexts import REMEDY_KEYS
 from app.wage_arrears import employer_letters as e
 from app.wage_arrears import letter_texts as t
+from app.wage_arrears import penalty_letters as p
 
 EMPLOYER = "decision.employer.name"
 # kind, title, 文号 series, facts keys beyond the common ones, builder, role
@@ -111,6 +112,37 @@ KINDS = (
             *REMEDY_KEYS,
         ),
         e.build_blacklist,
+        "",
+    ),
+    (
+        "wa_penalty_notice",
+        "劳动保障监察行政处罚告知书",
+        "监罚告",
+        (
+            EMPLOYER,
+            "decision.registered_on",
+            "decision.penalty_ground",
+            "decision.penalty_facts",
+            "decision.proposed_fine",
+            "decision.penalty_defence_deadline",
+        ),
+        p.build_penalty_notice,
+        "",
+    ),
+    (
+        "wa_penalty",
+        "劳动保障监察行政处罚决定书",
+        "监罚",
+        (
+            EMPLOYER,
+            "decision.registered_on",
+            "decision.penalty_ground",
+            "decision.penalty_facts",
+            "decision.fine_amount",
+            "decision.fine_reason",
+            *REMEDY_KEYS,
+        ),
+        p.build_penalty,
         "",
     ),
     (

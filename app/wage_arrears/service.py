@@ -11,18 +11,23 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
+from flask import current_app
 from sqlalchemy import select
 
 from app.accounts.models import OrgUnit, User
 from app.cases import routing, statutory
 from app.cases.models import Case
 from app.core.clock import today
+from app.core.errors import ValidationFailed
 from app.extensions import db
 from app.forms.validation import missing_materials
 from app.letters.models import Letter
 from app.processes import specs
 
 INVESTIGATION_RULE = "60WD"  # 条例 Art. 17: 60 working days from registration
+# 行政处罚法 Art. 63: a party may ask for a hearing before a "较大数额" fine; the amount is set locally and not in
+# rules.md ([U]): 10,000 yuan for a unit unless the installation sets WAGE_PENALTY_HEARING_THRESHOLD.
+PENALTY_HEARING_THRESHOLD = 10000
 EXTENDED_RULE = "90WD"  # + 30 working days with the head's approval
 BLACKLIST_YEARS = 3  # Order 45 [S]: listed for three years
 
@@ -62,6 +67,25 @@ def record_blacklist(case: Case, data: dict[str, Any], actor: User | None) -> No
             # Early removal: arrears corrected, six months passed, written integrity pledge (Order 45, [S]).
             "earliest_removal": _add_months(listed_on, 6).isoformat(),
         },
+    }
+
+
+def record_penalty(case: Case, data: dict[str, Any], actor: User | None) -> None:
+    """The fine decided (条例 Art. 30). It may be lower than the one notified, never higher: a higher fine would
+    need a new notice and a new chance to be heard (行政处罚法 Arts. 44, 45)."""
+    fine, proposed = float(data["fine_amount"]), float(data["proposed_fine"])
+    if fine > proposed:
+        raise ValidationFailed(
+            {
+                "fine_amount": [
+                    f"罚款金额不得高于告知书所列拟处罚款{proposed:,.2f}元 / "
+                    f"Fine: not more than the {proposed:,.2f} yuan the employer was told of"
+                ]
+            }
+        )
+    case.data = {
+        **case.data,
+        "penalty": {"fine": fine, "ground": data.get("penalty_ground"), "decided_on": today().isoformat()},
     }
 
 
@@ -273,6 +297,33 @@ def _closure(case: Case, data: dict) -> dict:
     }
 
 
+def _penalty_notice(case: Case, data: dict) -> dict:
+    threshold = current_app.config.get("WAGE_PENALTY_HEARING_THRESHOLD", PENALTY_HEARING_THRESHOLD)
+    return {
+        **_after_deadline(case, data),
+        "penalty_ground": data.get("penalty_ground"),
+        "penalty_facts": data.get("penalty_facts"),
+        "proposed_fine": data.get("proposed_fine"),
+        "penalty_defence_deadline": data.get("penalty_defence_deadline"),
+        "hearing_right": float(data.get("proposed_fine") or 0) >= float(threshold),
+    }
+
+
+def _penalty(case: Case, data: dict) -> dict:
+    notice = _letter(case, "wa_penalty_notice")
+    heard = case.data.get("hear_penalty_defence", {})
+    return {
+        **_penalty_notice(case, data),
+        "notice_number": notice.number if notice else None,
+        "notice_on": notice.issued_at.date().isoformat() if notice else None,
+        "defence": _heard(heard),
+        "hearing": heard.get("hearing"),
+        "hearing_record": heard.get("hearing_record"),
+        "fine_amount": data.get("fine_amount"),
+        "fine_reason": data.get("fine_reason"),
+    }
+
+
 def _heard(defence: dict) -> dict:
     return {
         "made": defence.get("defence_made") == "made",
@@ -300,4 +351,6 @@ _KIND_FACTS = {
     "wa_crime_transfer": _crime_transfer,
     "wa_blacklist": _blacklist,
     "wa_closure": _closure,
+    "wa_penalty_notice": _penalty_notice,
+    "wa_penalty": _penalty,
 }

@@ -55,7 +55,9 @@ NOT_PAID = {
     "able_to_pay": True,
     "mass_incident": False,
     "non_payment_facts": "未付",
+    "penalty_ground": "none",
 }
+FINE = {"penalty_ground": "refused_order", "proposed_fine": 15000, "penalty_facts": "经责令改正，逾期拒不支付工资"}
 
 
 @pytest.fixture(scope="module")
@@ -387,3 +389,41 @@ def test_overdue_tasks_escalate_including_the_24_hour_delivery(wa_bundle):
     run.fire_timers_at(datetime(2026, 11, 21, 2, 1, tzinfo=UTC))  # 24 hours and a minute after the approval
     escalated = [r.properties.get("escalate_task") for r in run.reached if "escalate" in r.properties]
     assert "deliver_transfer" in escalated
+
+
+def test_a_fine_is_notified_heard_and_decided_beside_the_other_measures(wa_bundle):
+    run = Run(wa_bundle).to_compensation(**FINE)
+    assert run.ready() == ["apply_enforcement", "approve_blacklist", "hear_penalty_defence", "prepare_transfer"]
+    # The notice went out with the compensation decision's branches; the employer has 5 working days
+    # (行政处罚法 Arts. 64, 85): from Friday 11-20 to Friday 11-27.
+    assert run.milestones("letter")[-1] == "wa_penalty_notice" and run.data["penalty_defence_deadline"] == "2026-11-27"
+    tasks = {t.name: t for t in engine.ready_user_tasks(run.workflow, wa_bundle)}
+    assert "hear_penalty_defence" in tasks and tasks["hear_penalty_defence"].properties["due_from"] == (
+        "penalty_defence_deadline"
+    )
+    run.complete("hear_penalty_defence", {"defence_made": "waived", "hearing": "not_requested"})
+    assert "decide_penalty" in run.ready()
+    run.complete("decide_penalty", {"fine_amount": 12000, "fine_reason": "拖欠时间较长"})
+    assert run.milestones("letter")[-1] == "wa_penalty" and run.milestones("action")[-1] == "record_penalty"
+    for task, data in (
+        ("apply_enforcement", {"court": "杭州市西湖区人民法院", "filed_on": "2026-11-20"}),
+        ("prepare_transfer", {"team": "蒋、尤", "report": "拒不支付", "evidence_list": "工资表"}),
+        ("approve_transfer", {"decision": "refuse", "decision_note": "证据不足"}),
+        ("approve_blacklist", {"decision": "refuse", "decision_note": "已部分支付"}),
+    ):
+        run.complete(task, data)
+    assert run.milestones("status")[-1] == "closed" and engine.is_completed(run.workflow)
+
+
+def test_no_fine_leaves_the_branch_at_once(wa_bundle):
+    run = Run(wa_bundle).to_compensation()
+    assert "wa_penalty_notice" not in run.milestones("letter")
+    assert not {"hear_penalty_defence", "decide_penalty"} & set(run.ready())
+
+
+def test_an_overdue_fine_decision_escalates(wa_bundle):
+    run = Run(wa_bundle).to_compensation(**FINE)
+    run.complete("hear_penalty_defence", {"defence_made": "waived", "hearing": "not_applicable"})
+    run.fire_timers_at(datetime(2026, 11, 26, 2, 0, tzinfo=UTC))  # 3 working days after Friday 11-20: 11-25
+    escalated = [r.properties.get("escalate_task") for r in run.reached if "escalate" in r.properties]
+    assert "decide_penalty" in escalated and "decide_penalty" in run.ready()

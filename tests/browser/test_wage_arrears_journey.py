@@ -236,6 +236,7 @@ def test_complaint_to_order_to_compensation_with_a_linked_legal_aid_case(
             "able_to_pay": True,
             "mass_incident": False,
             "non_payment_facts": "期限届满，该公司账户有工程款进账，仍未支付",
+            "penalty_ground": "none",
         },
     )
     complete(page, live_server, number)

@@ -151,6 +151,7 @@ def test_not_paid_leads_to_compensation_transfer_and_police(db, world, labour, o
             "able_to_pay": "false",
             "mass_incident": "false",
             "non_payment_facts": "负责人失联",
+            "penalty_ground": "none",
         },
     )
     do(db, case, labour, {"defence_made": "waived"})
