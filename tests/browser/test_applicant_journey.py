@@ -272,3 +272,91 @@ def test_an_applicant_applies_online_supplies_a_document_and_gets_a_verifiable_l
     screenshot(stranger, "50-verify-letter")
     screenshot(stranger, "50-verify-letter", viewport=PHONE)
     assert_no_serious_violations(stranger, "verify a letter")
+
+
+def last_code(server: LiveServer, recipient: str) -> str:
+    """The code in the newest verification message to `recipient` (the outbox of the test server)."""
+    from app.extensions import db
+    from app.notifications.models import OutboxMessage
+
+    with server.app.app_context():
+        body = db.session.scalars(
+            db.select(OutboxMessage.body)
+            .where(OutboxMessage.kind == "verification_code", OutboxMessage.recipient == recipient)
+            .order_by(OutboxMessage.id.desc())
+        ).first()
+    return re.search(r"\d{6}", body).group(0)
+
+
+def test_with_an_account_an_applicant_stops_comes_back_on_a_phone_and_chooses_e_mail(new_page, live_server: LiveServer):
+    from app.portal import apply
+
+    t = live_server.text
+    intake = form_definition("rp_application")
+    answers = permit_form("C0101", today=TODAY, seed=20261124)
+    with live_server.app.app_context():
+        pages = apply.pages(apply.intake_definition("residence_permit"))
+    phone_number = "13700137000"
+
+    # 1. On a computer: create an account from the start page, prove the number with the code, begin.
+    desk = new_page()
+    desk.goto("/apply/residence_permit")
+    desk.get_by_role("link", name=t("Create an account")).click()
+    desk.get_by_label(t("Mobile phone number or e-mail address"), exact=True).fill(phone_number)
+    desk.get_by_label(t("Password"), exact=True).fill("a-long-password")
+    desk.get_by_role("button", name=live_server.name("Continue")).click()
+    expect(desk.get_by_role("heading", level=1)).to_have_text(t("Enter the code we sent you"))
+    expect(desk.locator("main")).to_contain_text("137****7000")
+    desk.get_by_label(t("Code"), exact=True).fill(last_code(live_server, phone_number))
+    desk.get_by_role("button", name=live_server.name("Confirm")).click()
+    expect(desk).to_have_url(re.compile(r"/apply/residence_permit$"))  # back where they were
+    desk.get_by_role("button", name=live_server.name("Start now")).click()
+    fill_form(desk, intake, {name: answers[name] for name in pages[0]["fields"] if name in answers})
+    desk.get_by_role("button", name=live_server.name("Save and come back later")).click()
+    expect(desk.get_by_role("heading", level=1)).to_have_text(t("Your account"))
+    expect(desk.get_by_role("region", name=t("Saved applications"))).to_contain_text("居住证申领")
+    desk.get_by_role("button", name=live_server.name("Log out")).click()
+
+    # 2. Later, on a phone: log in, add an e-mail address (proved by its own code), choose it for news.
+    phone = new_page(viewport=PHONE)
+    phone.goto("/account/login")
+    phone.get_by_label(t("Mobile phone number or e-mail address"), exact=True).fill(phone_number)
+    phone.get_by_label(t("Password"), exact=True).fill("a-long-password")
+    phone.get_by_role("button", name=live_server.name("Log in")).click()
+    expect(phone.get_by_role("heading", level=1)).to_have_text(t("Your account"))
+    phone.get_by_label(t("Add an e-mail address"), exact=True).fill("Wang.Li@Example.com")
+    phone.get_by_role("button", name=live_server.name("Send the code")).click()
+    phone.get_by_label(t("Code"), exact=True).fill(last_code(live_server, "wang.li@example.com"))
+    phone.get_by_role("button", name=live_server.name("Confirm")).click()
+    contact = phone.get_by_role("group", name=t("Send news about my cases by"))
+    contact.get_by_role("radio", name=t("E-mail to %(to)s", to="wang.li@example.com")).check()
+    phone.get_by_role("button", name=live_server.name("Save settings")).click()
+    expect(phone.get_by_role("status").first).to_contain_text(t("Your settings are saved."))
+    screenshot(phone, "51-account-home")
+    assert_no_serious_violations(phone, "account home (phone)")
+
+    # 3. The saved answers are there; the rest of the application is done on the phone.
+    phone.get_by_role("region", name=t("Saved applications")).get_by_role("link", name="居住证申领").click()
+    phone.get_by_role("button", name=live_server.name("Continue your application")).click()
+    expect(phone.get_by_label(re.compile(r"^姓名"))).to_have_value(answers["applicant_name"])
+    for number, questions in enumerate(pages, start=1):
+        if number > 1:
+            fill_form(phone, intake, {name: answers[name] for name in questions["fields"] if name in answers})
+        phone.get_by_role("button", name=live_server.name("Save and continue")).click()
+    phone.get_by_role("button", name=live_server.name("Continue")).click()  # no documents: bring them
+    phone.get_by_role("button", name=live_server.name("Accept and send")).click()
+    expect(phone.locator(".steps-list")).to_contain_text("w***@example.com")  # news by e-mail, as chosen
+    case_number = phone.locator(".reference").first.inner_text().strip()
+
+    # 4. The account lists the case; it opens the progress page without the access code.
+    phone.goto("/account")
+    phone.get_by_role("link", name=case_number).click()
+    expect(phone.get_by_role("heading", level=1)).to_contain_text(case_number)
+    from app.extensions import db
+    from app.notifications.models import OutboxMessage
+
+    with live_server.app.app_context():
+        sent = db.session.scalars(
+            db.select(OutboxMessage).where(OutboxMessage.kind == "case_received").order_by(OutboxMessage.id.desc())
+        ).first()
+        assert (sent.channel, sent.recipient) == ("email", "wang.li@example.com") and case_number in sent.body
