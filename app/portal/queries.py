@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+from collections.abc import Sequence
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -164,7 +165,7 @@ def progress(case: Case) -> dict[str, Any]:
     }
 
 
-def expected_decision(case: Case, open_tasks: list[HumanTask]) -> date | None:
+def expected_decision(case: Case, open_tasks: Sequence[HumanTask]) -> date | None:
     """When a decision is likely: now plus the typical time from the current step to the end of cases of this
     service over the last 90 days (supervision's forecast), never later than the statutory deadline. None when
     no such case has finished lately: then only the deadline is promised."""
