@@ -180,7 +180,9 @@ ELEMENTS = [
     el("end_redirected", "end", "告知结案", 1120, 420),
     # ---- statement and defence, order, payment (row C)
     el("defence_deadline", "script", "计算申辩期限", 2200, C, script=DEFENCE_DEADLINE),
-    throw("ev_defence_notice", "陈述申辩告知", 2080, C, letter="wa_defence_notice"),
+    # The investigation's findings are made: the 60 (90) working days stop (条例 Art. 17); what follows is timed
+    # by the order and the decisions themselves.
+    throw("ev_defence_notice", "陈述申辩告知", 2080, C, letter="wa_defence_notice", action="investigation_done"),
     user("hear_defence", "听取陈述申辩", 1960, C, "wa_defence", due_from="defence_deadline"),
     user("decide_order", "作出限期改正指令", 1830, C, "wa_order", due="3WD"),
     throw("ev_order", "送达限期改正指令书", 1710, C, status="approved", letter="wa_order"),

@@ -23,6 +23,16 @@ def start(case: Case, rule: str, started_on: date) -> None:
     _recompute(case)
 
 
+def stop(case: Case) -> None:
+    """The obligation the clock measured is met (a decision made, an investigation concluded): no statutory deadline
+    runs until a service starts the next one. The rule and dates stay on the case, marked stopped."""
+    clock = _clock(case)
+    if clock is None:
+        return
+    case.statutory_due_on = None
+    _store(case, {**clock, "rule": None, "stopped": {"rule": clock["rule"], "on": today().isoformat()}})
+
+
 def pause(case: Case) -> None:
     clock = _clock(case)
     if clock is None or (clock["pauses"] and clock["pauses"][-1][1] is None):

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from flask import current_app
 from sqlalchemy import select
 
 from app.accounts.models import User
-from app.cases import routing
+from app.cases import routing, statutory
 from app.cases.models import Case
 from app.core.clock import today
 from app.extensions import db
@@ -52,13 +53,36 @@ def record_intake_flags(case: Case, data: dict[str, Any], actor: User | None) ->
     }
 
 
+# The statutory clock follows the stage the law times (rules.md §2.6): the decision (7 days from receipt, started
+# with the case), then the appointment (3 days from the grant, Art. 43), then the bureau's decision on an
+# objection (5 days, Art. 49). Between them nothing statutory runs: a case with its lawyer for months, or a refusal
+# waiting for an objection, is not "overdue" on the supervisor's desk. A corrected refusal is decided again within
+# a new 7 days from the bureau's decision ([U], docs/legal-aid.md).
+APPOINTMENT_RULE, OBJECTION_RULE, REDECISION_RULE = "3CAL", "5CAL", "7CAL"
+
+
 def record_grant(case: Case, data: dict[str, Any], actor: User | None) -> None:
     """The day aid was granted: the grant letter, the appointment notice and any later termination cite it."""
     case.data = {**case.data, "decided_on": today().isoformat()}
+    statutory.start(case, APPOINTMENT_RULE, today())
 
 
 def record_appointment(case: Case, data: dict[str, Any], actor: User | None) -> None:
     case.data = {**case.data, "lawyer": _appointed(data)}
+    statutory.stop(case)
+
+
+def decision_made(case: Case, data: dict[str, Any], actor: User | None) -> None:
+    """A refusal, a termination or restored aid: the centre has decided; no statutory period runs meanwhile."""
+    statutory.stop(case)
+
+
+def objection_received(case: Case, data: dict[str, Any], actor: User | None) -> None:
+    statutory.start(case, OBJECTION_RULE, date.fromisoformat(data["objection_received_on"]))
+
+
+def review_reopened(case: Case, data: dict[str, Any], actor: User | None) -> None:
+    statutory.start(case, REDECISION_RULE, today())
 
 
 def record_lawyer_change(case: Case, data: dict[str, Any], actor: User | None) -> None:

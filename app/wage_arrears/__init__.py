@@ -23,6 +23,7 @@ WAGE_ARREARS = services.register(
             "extend_investigation": service.extend_investigation,
             "record_blacklist": service.record_blacklist,
             "record_penalty": service.record_penalty,
+            "investigation_done": service.investigation_done,
         },
         materials_form="wa_acceptance",
         decision_labels={

@@ -55,6 +55,12 @@ def extend_investigation(case: Case, data: dict[str, Any], actor: User | None) -
     statutory.start(case, EXTENDED_RULE, registered_on)
 
 
+def investigation_done(case: Case, data: dict[str, Any], actor: User | None) -> None:
+    """Arrears confirmed and the employer told: the investigation period is met, its clock stops (a case in
+    enforcement for months is not "overdue" on the supervisor's desk)."""
+    statutory.stop(case)
+
+
 def record_blacklist(case: Case, data: dict[str, Any], actor: User | None) -> None:
     listed_on = today()
     until = _add_years(listed_on, BLACKLIST_YEARS) - timedelta(days=1)

@@ -69,8 +69,13 @@ def test_same_day_decision_and_appointment_issue_both_letters(db, world, green, 
     do(db, green, world.users["legal_aid2"], GRANT)
     (task,) = open_tasks(db, green.id)
     assert (task.task_name, task.priority) == ("appoint_green", 1)
+    # Decided: the statutory clock now times the appointment (3 days from the grant, Art. 43): Monday 11-23.
+    db.session.refresh(green)
+    assert str(green.statutory_due_on) == "2026-11-23"
     do(db, green, world.users["legal_aid2"], APPOINT)
     db.session.refresh(green)
+    # Appointed: nothing statutory runs while the lawyer acts (not "overdue" on the supervisor's desk).
+    assert green.statutory_due_on is None and green.data["statutory"]["stopped"]["rule"] == "3CAL"
     assert green.status == CaseStatus.APPROVED and green.data["lawyer"]["lawyer_name"] == "郑明"
     assert [x.kind for x in letters(db, green)] == ["la_receipt", "la_grant", "la_appointment"]
     grant, appointment = letter(db, green, "la_grant"), letter(db, green, "la_appointment")
@@ -155,7 +160,7 @@ def test_refusal_then_objection_corrected_reopens_the_case(db, world, centre):
     for form in (OK, MEANS_OK, REFUSE):
         do(db, case, centre, form)
     db.session.refresh(case)
-    assert case.status == CaseStatus.REFUSED
+    assert case.status == CaseStatus.REFUSED and case.statutory_due_on is None  # decided: no period runs
     refusal = letter(db, case, "la_refusal")
     refusal_text = text(refusal)
     # Reasons, the decision's basis, and the objection route to the named justice bureau with its period.
@@ -175,6 +180,8 @@ def test_refusal_then_objection_corrected_reopens_the_case(db, world, centre):
     db.session.rollback()
     justice = world.users["justice1"]
     do(db, case, justice, OBJECTION)
+    db.session.refresh(case)
+    assert str(case.statutory_due_on) == "2026-11-25"  # the bureau's 5 days from receipt of the objection
     (task,) = open_tasks(db, case.id)
     # Art. 49: the bureau decides within 5 days (calendar: Wednesday 11-25).
     assert (
@@ -189,6 +196,7 @@ def test_refusal_then_objection_corrected_reopens_the_case(db, world, centre):
     )
     db.session.refresh(case)
     assert case.status == CaseStatus.IN_REVIEW and statuses(db, case)[-2:] == ["refused", "in_review"]
+    assert str(case.statutory_due_on) == "2026-11-27"  # decided again within 7 days of the bureau's order
     decision = letter(db, case, "la_objection_decision")
     assert decision.agency_unit_id == world.units["JUS"].id and decision.number.startswith("西司援异字")
     assert refusal.number in text(decision) and "重新审查并作出决定" in text(decision)
@@ -235,7 +243,7 @@ def test_termination_with_letter_and_objection_that_restores_the_aid(db, world, 
     do(db, green, justice, OBJECTION)
     do(db, green, justice, {"objection_outcome": "correct", "objection_reasons": "受援人并未另行委托律师。"})
     db.session.refresh(green)
-    assert statuses(db, green)[-3:] == ["terminated", "in_review", "approved"]
+    assert statuses(db, green)[-3:] == ["terminated", "in_review", "approved"] and green.statutory_due_on is None
     assert "恢复对你的法律援助" in text(letter(db, green, "la_objection_decision"))
     assert [t.task_name for t in open_tasks(db, green.id)] == ["conduct"]
 

@@ -95,6 +95,8 @@ def test_accepted_registered_ordered_and_paid(db, world, labour, opened):
     assert task.task_name == "investigate" and task.due_at.astimezone(clock.CHINA_TZ).date().isoformat() == due
     form = case.data["application"]
     do(db, case, labour, findings(form))
+    # Findings made and the employer told: the investigation period is met and its clock stops.
+    assert case.statutory_due_on is None and case.data["statutory"]["stopped"]["rule"] == "60WD"
     do(db, case, labour, {"defence_made": "made", "defence_summary": "资金困难", "defence_response": "不予采纳"})
     do(db, case, labour, {"payment_deadline": "2026-12-10", "service_method": "direct"})
     assert case.status == CaseStatus.APPROVED
