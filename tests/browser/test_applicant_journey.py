@@ -45,9 +45,10 @@ ACCESS_CODE = re.compile(r"^[A-Z0-9]{4}-[A-Z0-9]{4}$")
 
 
 @pytest.fixture(scope="module", autouse=True)
-def frozen_clock(live_server: LiveServer) -> Iterator[None]:
+def frozen_clock(live_server: LiveServer, tmp_path_factory) -> Iterator[None]:
     """The server runs in this process: freezing Anju's clock fixes every date it shows."""
     clock.freeze(datetime(2026, 11, 23, 10, 0, tzinfo=clock.CHINA_TZ))
+    live_server.app.config["UPLOAD_DIR"] = str(tmp_path_factory.mktemp("uploads"))  # not the checkout's instance/
     yield
     clock.freeze(None)
 

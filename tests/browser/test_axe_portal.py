@@ -32,8 +32,9 @@ INTAKE_FORMS = {
 
 
 @pytest.fixture(scope="module", autouse=True)
-def frozen_clock(live_server: LiveServer) -> Iterator[None]:
+def frozen_clock(live_server: LiveServer, tmp_path_factory) -> Iterator[None]:
     clock.freeze(datetime(2026, 11, 23, 10, 0, tzinfo=clock.CHINA_TZ))
+    live_server.app.config["UPLOAD_DIR"] = str(tmp_path_factory.mktemp("uploads"))  # not the checkout's instance/
     yield
     clock.freeze(None)
 
