@@ -113,8 +113,8 @@ def build_result(facts: dict, ctx: dict) -> dict:
         after=[
             f"你的居住证号码为{text_of(fact(facts, 'decision.permit_number'))}，连续居住年限自{since}起计算"
             "（居住证使用功能中止期间不计入）。"
-            f"本次核定的积分有效期至{numeric_date_of(facts, 'decision.valid_until')}，可用于随迁子女入学等梯度公共服务；"
-            "情况发生变化的，可以重新申请核定。",
+            f"本次核定的积分有效期至{numeric_date_of(facts, 'decision.valid_until')}，"
+            "可用于随迁子女入学等梯度公共服务；情况发生变化的，可以重新申请核定。",
         ],
         remedy=remedy_clause(ctx["agency"]),
     )
