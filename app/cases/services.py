@@ -11,6 +11,7 @@ A domain package registers its service when imported (`app/<domain>/__init__.py`
 from __future__ import annotations
 
 import importlib
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -72,11 +73,15 @@ class Service:
 MessageHandler = Callable[["Case", dict[str, Any], "User | None"], list["Case"]]
 
 _SERVICES: dict[str, Service] = {}
+_PACKAGE_OF: dict[str, str] = {}  # process id → the module that registered it
 _ACTIONS: dict[str, Action] = {}
 _MESSAGES: dict[str, MessageHandler] = {}
 
 
 def register(service: Service) -> Service:
+    # Menus, lists and the statistics page follow SERVICE_PACKAGES, not whichever package was imported first (a
+    # test module importing app.legal_aid before create_app must not make legal aid "the main service").
+    _PACKAGE_OF[service.process_id] = sys._getframe(1).f_globals.get("__name__", "")
     _SERVICES[service.process_id] = service
     for name, action in service.actions.items():
         _ACTIONS[name if "." in name else f"{service.process_id}.{name}"] = action
@@ -111,7 +116,15 @@ def require(process_id: str) -> Service:
 
 
 def all_services() -> list[Service]:
-    return list(_SERVICES.values())
+    """In SERVICE_PACKAGES order (then registration order within a package, and for services of other packages)."""
+    order = {process_id: i for i, process_id in enumerate(_SERVICES)}
+
+    def rank(service: Service) -> int:
+        module = _PACKAGE_OF.get(service.process_id, "")
+        found = [i for i, p in enumerate(SERVICE_PACKAGES) if module == p or module.startswith(p + ".")]
+        return found[0] if found else len(SERVICE_PACKAGES)
+
+    return sorted(_SERVICES.values(), key=lambda s: (rank(s), order[s.process_id]))
 
 
 def action(name: str, process_id: str) -> Action:
