@@ -67,14 +67,14 @@ def seed(name: str) -> int:
     from app.cases import service
     from app.core import clock
     from app.extensions import db
-    from app.processes import specs
+    from bench.deploy import deploy_permit_process
     from tests.factories import permit_form
 
     app = _app(url_for(name))
     with app.app_context():
         clock.freeze(datetime.fromisoformat(NOW))
         seed_years(range(2023, 2028))
-        specs.deploy_all()
+        deploy_permit_process()
         demo.seed_users(demo.seed_org())
         db.session.commit()
         window1 = db.session.scalars(select(User).where(User.username == "window1")).one()

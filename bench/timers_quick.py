@@ -42,7 +42,7 @@ def prepare(url: str, cases: int) -> None:
     from app.cases import service
     from app.core import clock
     from app.extensions import db
-    from app.processes import specs
+    from bench.deploy import deploy_permit_process
     from tests.factories import permit_form
 
     with psycopg.connect("postgresql://postgres@127.0.0.1:5432/postgres", autocommit=True) as conn:
@@ -54,7 +54,7 @@ def prepare(url: str, cases: int) -> None:
         db.create_all()
         clock.freeze(datetime.fromisoformat(OPENED))
         seed_years(range(2025, 2028))
-        specs.deploy_all()
+        deploy_permit_process()
         demo.seed_users(demo.seed_org())
         db.session.commit()
         window1 = db.session.scalars(select(User).where(User.username == "window1")).one()

@@ -52,13 +52,16 @@ def record(
 ) -> None:
     """Appends an event to the case's timeline in the current transaction.
 
-    Events are queued on the session and written in ONE multi-row INSERT just before the next flush or the
-    commit (see _write_pending_events): a step records 2–5 events, and one round trip beats five on PostgreSQL.
+    Events are queued on the session and written in ONE multi-row INSERT at the end of the next flush, or at
+    the commit (see _write_pending_events): a step records 2–5 events, and one round trip beats five on
+    PostgreSQL. Written after the flush's own rows, an event may name a row inserted in that same flush: the
+    case itself, or a payload value given as a zero-argument callable (`letter_id=lambda: letter.id`), which is
+    called when the events are written. So a step needs no flush of its own just to learn an id.
     A rollback discards the queue with everything else.
     """
     db.session.info.setdefault("pending_events", []).append(
         {
-            "case_id": case.id,
+            "case_id": case,  # the id is read when written: a case inserted by the same flush has one by then
             "at": utcnow(),
             "kind": str(kind),
             "actor_id": actor.id if actor else None,
@@ -69,18 +72,37 @@ def record(
     )
 
 
+# An executemany with RETURNING: SQLAlchemy's "insertmanyvalues" sends it as ONE INSERT … VALUES (…), (…) per
+# batch, from a statement compiled once. (Without RETURNING, psycopg would run an executemany as one INSERT per
+# row; a `.values([...])` multi-row insert is compiled anew every time.) The ids are not used.
+_INSERT_EVENTS = insert(CaseEvent).returning(CaseEvent.id)
+
+
 def _write_pending_events(session: Session, *_args: Any) -> None:
     pending = session.info.pop("pending_events", None)
-    if pending:
-        session.connection().execute(insert(CaseEvent), pending)
+    if not pending:
+        return
+    for row in pending:
+        row["case_id"] = row["case_id"].id
+        row["payload"] = {key: value() if callable(value) else value for key, value in row["payload"].items()}
+    session.connection().execute(_INSERT_EVENTS, pending)
+
+
+def _flush_then_write_pending_events(session: Session, *_args: Any) -> None:
+    # Commit fires before_commit BEFORE its final flush: flush first, so rows that events name are in the
+    # database (the flush writes the events itself, in after_flush); a clean session has nothing to flush and
+    # its events are written here.
+    if session.info.get("pending_events"):
+        session.flush()
+    _write_pending_events(session)
 
 
 def _discard_pending_events(session: Session, *_args: Any) -> None:
     session.info.pop("pending_events", None)
 
 
-event.listen(Session, "before_flush", _write_pending_events)
-event.listen(Session, "before_commit", _write_pending_events)
+event.listen(Session, "after_flush", _write_pending_events)
+event.listen(Session, "before_commit", _flush_then_write_pending_events)
 event.listen(Session, "after_soft_rollback", _discard_pending_events)
 
 

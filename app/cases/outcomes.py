@@ -29,6 +29,7 @@ def issue_letter_for(
         agency_unit_id=agency.id,
         doc_code=agency.doc_code or agency.code,
         actor_id=actor.id if actor else None,
+        flush=False,  # inserted by the step's one flush; the event and the job read its id after that
     )
     record(
         case,
@@ -37,9 +38,9 @@ def issue_letter_for(
         unit_id=agency.id,
         letter_kind=kind,
         number=letter.number,
-        letter_id=letter.id,
+        letter_id=lambda: letter.id,
     )
-    jobs.enqueue("letters.render", letter_id=letter.id)  # the PDF is rendered and stored after the commit
+    jobs.enqueue("letters.render", letter_id=lambda: letter.id)  # the PDF is rendered and stored after the commit
 
 
 def letter_facts(case: Case, kind: str, data: dict[str, Any], agency: OrgUnit, access_code: str | None) -> dict:

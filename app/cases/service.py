@@ -14,7 +14,7 @@ from typing import Any
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import or_, select
+from sqlalchemy import bindparam, or_, select
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -165,7 +165,7 @@ def start_case(
         statutory.start(case, statutory_rule, received_on)
     db.session.add(case)
     db.session.flush()
-    db.session.info["open_tasks"] = {case.id: []}  # a new case has no tasks yet: no need to look
+    db.session.info.setdefault("open_tasks", {})[case.id] = []  # a new case has no tasks yet: no need to look
     record(
         case,
         EventKind.CASE_OPENED,
@@ -193,22 +193,29 @@ def _online_intake_unit(definition: services.Service) -> int:
     return unit.id
 
 
+# The two reads of complete_task, built once: building a select() and computing its cache key costs more than
+# the round trip on a hot path; a prebuilt statement keeps its cache key (SQLAlchemy memoizes it).
+_LOCK_CASE_OF_TASK = (
+    select(Case)
+    .where(Case.id == select(HumanTask.case_id).where(HumanTask.id == bindparam("task_id")).scalar_subquery())
+    .with_for_update()
+    .execution_options(populate_existing=True)
+)
+_TASKS_UNDER_LOCK = (
+    select(HumanTask)
+    .where(
+        HumanTask.case_id == bindparam("case_id"),
+        or_(HumanTask.state == TaskState.OPEN, HumanTask.id == bindparam("task_id")),
+    )
+    .execution_options(populate_existing=True)
+)
+
+
 def complete_task(*, task_id: int, actor: User, form: dict[str, Any], locale: str) -> HumanTask:
     # Lock the case row first (PostgreSQL: a second completer waits here), then read its tasks AFTER the lock,
     # so a task completed by someone else a moment ago is seen as completed. Two round trips in all.
-    owner = select(HumanTask.case_id).where(HumanTask.id == task_id).scalar_subquery()
-    case = db.session.scalar(
-        select(Case).where(Case.id == owner).with_for_update().execution_options(populate_existing=True)
-    )
-    rows = (
-        []
-        if case is None
-        else db.session.scalars(
-            select(HumanTask)
-            .where(HumanTask.case_id == case.id, or_(HumanTask.state == TaskState.OPEN, HumanTask.id == task_id))
-            .execution_options(populate_existing=True)
-        ).all()
-    )
+    case = db.session.scalar(_LOCK_CASE_OF_TASK, {"task_id": task_id})
+    rows = [] if case is None else db.session.scalars(_TASKS_UNDER_LOCK, {"case_id": case.id, "task_id": task_id}).all()
     task = next((row for row in rows if row.id == task_id), None)
     if task is None or not inbox.may_act_on(actor, task):
         raise NotFound(_("This task does not exist or is not in your units."))  # same for "absent" and "not yours"
@@ -216,7 +223,7 @@ def complete_task(*, task_id: int, actor: User, form: dict[str, Any], locale: st
         raise Conflict(inbox.taken_message(task, actor))
     if task.assignee_id is not None and task.assignee_id != actor.id:
         raise Conflict(inbox.taken_message(task, actor))
-    db.session.info["open_tasks"] = {case.id: [row for row in rows if row.state == TaskState.OPEN]}
+    db.session.info.setdefault("open_tasks", {})[case.id] = [row for row in rows if row.state == TaskState.OPEN]
     version = specs.version_info(case.process_version_id)
     _check_task_role(task, version, actor)
     definition = specs.form_for(version, task.form_id)

@@ -29,6 +29,7 @@ from app.cases.models import Case
 from app.core import jobs
 from app.core.clock import utcnow
 from app.extensions import db
+from app.inbox import service as inbox
 from app.processes import engine, specs
 
 log = logging.getLogger(__name__)
@@ -41,18 +42,32 @@ class TimerNotFired(RuntimeError):
     """The case was due but the engine fired nothing: treated as a failure so the scan cannot spin on it."""
 
 
-BATCH = 20  # cases claimed and committed together; each fired in its own SAVEPOINT
+BATCH = 20  # cases claimed and committed together
+
+
+class _StepFailed(Exception):
+    """One case's step raised in a batch: which case, and why (the batch is rolled back and run without it)."""
+
+    def __init__(self, case_id: int, error: Exception) -> None:
+        super().__init__(case_id, error)
+        self.case_id, self.error = case_id, error
 
 
 def fire_due(*, now: datetime | None = None, limit: int = 500, batch: int = BATCH) -> int:
     """Fires the timers due before `now` (default: Anju's clock) in up to `limit` cases. Returns the number of
     timers fired. Safe to run in any number of workers at once.
 
-    Cases are claimed `batch` at a time (one SELECT … FOR UPDATE SKIP LOCKED) and committed together; each case
-    fires inside its own SAVEPOINT, so a case that fails rolls back alone — the others of the batch commit —
-    and is recorded and retried like before. Exactly once holds as with one case per transaction: a case's
-    fired timers and its saved state are in the same commit, and its row stays locked until then. A worker
-    killed mid-batch commits none of it: the whole batch is still due for the next scan."""
+    Cases are claimed `batch` at a time (one SELECT … FOR UPDATE SKIP LOCKED), their open tasks read in one
+    statement, every case's engine step run, and the batch written in ONE flush and one commit: the statements of
+    twenty cases go out together (one INSERT of all their events, the case and task updates as one executemany).
+    Exactly once holds as with one case per transaction: a case's fired timers and its saved state are in the
+    same commit, and its row stays locked until then. A worker killed mid-batch commits none of it: the whole
+    batch is still due for the next scan.
+
+    A case whose step raises is what a batch must not be held hostage by: the batch is rolled back, that case is
+    recorded as failed (retried with backoff), and the others are claimed again and fired without it. If writing
+    the batch fails (no case to blame), the batch is fired again one case per SAVEPOINT, so the case at fault
+    rolls back alone."""
     now = (now or utcnow()).astimezone(UTC)
     fired = 0
     failed: set[int] = set()  # cases that failed in this call: not claimed again until their retry time
@@ -62,40 +77,74 @@ def fire_due(*, now: datetime | None = None, limit: int = 500, batch: int = BATC
         if not cases:
             db.session.rollback()  # end the (read-only) transaction of the empty claim
             break
-        claimed += len(cases)
-        fired_here = 0
-        failures: list[tuple[int, Exception]] = []
-        for case in cases:
-            case_id = case.id
-            # Jobs queued by the batch's earlier cases (letters to render after commit): a rollback, even of a
-            # savepoint, drops every pending job (core.jobs), so they are put back if this case fails.
-            queued = list(db.session.info.get("jobs_pending", ()))
-            try:
-                with db.session.begin_nested():
-                    fired_here += _fire(case, now)
-            except Exception as exc:  # one bad case must not stop the others; BaseException (a kill) is not caught
-                db.session.info["jobs_pending"] = queued
-                failed.add(case_id)
-                failures.append((case_id, exc))
-                log.exception("timers of case %s failed; retried later", case_id)
+        ids = [case.id for case in cases]
         try:
-            db.session.commit()
-        except Exception as exc:  # the commit itself failed: nothing of the batch was saved, all stay due
+            fired += _fire_batch(cases, now)
+            claimed += len(ids)
+        except _StepFailed as failure:
+            db.session.rollback()  # nothing of the batch is saved; the other cases are still due
+            log.error("timers of case %s failed; retried later", failure.case_id, exc_info=failure.error)
+            failed.add(failure.case_id)
+            claimed += 1
+            _record_failure(failure.case_id, now, failure.error)
+        except Exception:  # the batch's flush or commit failed: find the case at fault one SAVEPOINT at a time
             db.session.rollback()
-            log.exception("commit of a timer batch failed; its cases are retried later")
-            failures = [(case.id, exc) for case in cases if case.id not in failed]
-            failed.update(case_id for case_id, _exc in failures)
-            fired_here = 0
-        fired += fired_here
-        for case_id, exc in failures:
-            _record_failure(case_id, now, exc)
+            log.exception("writing a timer batch failed; firing its cases one by one")
+            fired_here, failures = _fire_isolated(ids, now)
+            fired += fired_here
+            claimed += len(ids)
+            for case_id, exc in failures:
+                failed.add(case_id)
+                _record_failure(case_id, now, exc)
     if fired:
         log.info("fired %d timers", fired)
     jobs.run_committed()  # inline mode: render the letters the fired timers issued (Celery mode: sent already)
     return fired
 
 
-def _claim_batch(now: datetime, *, skip: set[int], size: int) -> list[Case]:
+def _fire_batch(cases: list[Case], now: datetime) -> int:
+    """Every case's step in one transaction; raises _StepFailed naming the case whose step raised."""
+    inbox.load_open_rows(case.id for case in cases)
+    fired = 0
+    with db.session.no_autoflush:  # the batch's rows go out in one flush at the end
+        for case in cases:
+            try:
+                fired += _step(case, now)
+            except Exception as exc:  # BaseException (a kill) is not caught: nothing is committed
+                raise _StepFailed(case.id, exc) from exc
+    db.session.commit()
+    return fired
+
+
+def _fire_isolated(case_ids: list[int], now: datetime) -> tuple[int, list[tuple[int, Exception]]]:
+    """The slow path: the cases (claimed again) each in its own SAVEPOINT, one flush each, committed together."""
+    cases = _claim_batch(now, skip=set(), size=len(case_ids), only=case_ids)
+    fired, failures = 0, []
+    for case in cases:
+        case_id = case.id
+        # Jobs queued by the batch's earlier cases (letters to render after commit): a rollback, even of a
+        # savepoint, drops every pending job (core.jobs), so they are put back if this case fails.
+        queued = list(db.session.info.get("jobs_pending", ()))
+        try:
+            with db.session.begin_nested():
+                with db.session.no_autoflush:
+                    fired_here = _step(case, now)
+                db.session.flush()
+            fired += fired_here
+        except Exception as exc:  # one bad case must not stop the others
+            db.session.info["jobs_pending"] = queued
+            failures.append((case_id, exc))
+            log.exception("timers of case %s failed; retried later", case_id)
+    try:
+        db.session.commit()
+    except Exception as exc:  # nothing of the batch was saved: all stay due and are retried later
+        db.session.rollback()
+        log.exception("commit of a timer batch failed; its cases are retried later")
+        return 0, [(case.id, exc) for case in cases]
+    return fired, failures
+
+
+def _claim_batch(now: datetime, *, skip: set[int], size: int, only: list[int] | None = None) -> list[Case]:
     # Strictly before `now`, as the engine fires only timers due before its now: a case due exactly at `now`
     # would otherwise be claimed and found not yet due.
     query = (
@@ -108,19 +157,20 @@ def _claim_batch(now: datetime, *, skip: set[int], size: int) -> list[Case]:
     )
     if skip:
         query = query.where(Case.id.not_in(skip))
+    if only is not None:
+        query = query.where(Case.id.in_(only))
     return list(db.session.scalars(query))
 
 
-def _fire(case: Case, now: datetime) -> int:
+def _step(case: Case, now: datetime) -> int:
+    """One case's engine step and everything after it, in the session (the caller flushes)."""
     version = specs.version_info(case.process_version_id)
     bundle = specs.bundle_for(version)
     workflow = engine.deserialize(case.workflow_state, bundle)
-    with db.session.no_autoflush:  # one flush at the end: the step's inserts go out as one batch
-        reached = engine.fire_due_timers(workflow, bundle, now=now)
-        steps.advance(case, version, workflow, reached, actor=None)
+    reached = engine.fire_due_timers(workflow, bundle, now=now)
+    steps.advance(case, version, workflow, reached, actor=None)
     if case.next_timer_at is not None and case.next_timer_at < now:
         raise TimerNotFired(f"case {case.number}: a timer due at {case.next_timer_at.isoformat()} did not fire")
-    db.session.flush()
     return sum(1 for step in reached if step.fired_timer)
 
 

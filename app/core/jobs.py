@@ -36,6 +36,8 @@ _celery = None
 
 
 def enqueue(name: str, **kwargs: Any) -> None:
+    """Queues a job for after the commit. A keyword value may be a zero-argument callable, called after the
+    commit: `letter_id=lambda: letter.id` names a row whose id the transaction's last flush assigned."""
     from app.extensions import db
 
     if name not in REGISTRY:
@@ -52,6 +54,7 @@ def _after_commit(session: Session) -> None:
     pending = session.info.pop("jobs_pending", None)
     if not pending:
         return
+    pending = [(name, {k: v() if callable(v) else v for k, v in kwargs.items()}) for name, kwargs in pending]
     mode = current_app.config.get("JOBS_MODE") or (
         "celery" if current_app.config.get("CELERY_BROKER_URL") else "inline"
     )

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import String, Table
+from sqlalchemy import String, Table, TextClause, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.extensions import db
@@ -30,17 +30,29 @@ def increment(table: Table, key: dict[str, Any], column: str = "last_value") -> 
     transaction and then increments the committed value (PostgreSQL re-checks the conflict), SQLite's single
     writer serialises them. Gap-free: a rolled-back transaction gives its number back.
     """
-    dialect = db.session.get_bind().dialect.name
-    if dialect == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert as upsert
-    elif dialect == "sqlite":
-        from sqlalchemy.dialects.sqlite import insert as upsert
-    else:  # pragma: no cover - Anju runs on PostgreSQL and SQLite only
-        raise NotImplementedError(dialect)
-    target = table.c[column]
-    stmt = upsert(table).values({**key, column: 1})
-    stmt = stmt.on_conflict_do_update(index_elements=list(key), set_={column: target + 1}).returning(target)
-    return db.session.execute(stmt).scalar_one()
+    return db.session.execute(_upsert(table, tuple(key), column), key).scalar_one()
+
+
+_upserts: dict[tuple[str, tuple[str, ...], str], TextClause] = {}
+
+
+def _upsert(table: Table, keys: tuple[str, ...], column: str) -> TextClause:
+    """The upsert as text, built once per counter table: SQLAlchemy's ON CONFLICT construct is compiled anew on
+    every execution (it has no cache key), which cost more than the statement itself on a case step. The same
+    SQL runs on PostgreSQL and SQLite (3.35+: ON CONFLICT … DO UPDATE, RETURNING)."""
+    cache_key = (table.name, keys, column)
+    statement = _upserts.get(cache_key)
+    if statement is None:
+        unknown = [name for name in (*keys, column) if name not in table.c]
+        if unknown:  # names go into SQL text: only the table's own columns
+            raise KeyError(f"{table.name} has no column {unknown}")
+        statement = _upserts[cache_key] = text(
+            f"INSERT INTO {table.name} ({', '.join(keys)}, {column}) "
+            f"VALUES ({', '.join(':' + k for k in keys)}, 1) "
+            f"ON CONFLICT ({', '.join(keys)}) DO UPDATE SET {column} = {table.name}.{column} + 1 "
+            f"RETURNING {column}"
+        )
+    return statement
 
 
 def next_value(scope: str) -> int:

@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import event, select, update
+from sqlalchemy import bindparam, event, select, update
 from sqlalchemy.orm import Session
 
 from app.accounts import service as accounts
@@ -24,7 +24,33 @@ def _forget_loaded_rows(session: Session, *_args) -> None:
     session.info.pop("open_tasks", None)
 
 
+# The open rows of a case, read under its lock, are kept for the rest of that transaction only (the step and its
+# escalations reuse them); a commit or rollback ends the lock and forgets them.
 event.listen(Session, "after_soft_rollback", _forget_loaded_rows)
+event.listen(Session, "after_commit", _forget_loaded_rows)
+
+_OPEN_ROWS_OF_CASES = select(HumanTask).where(
+    HumanTask.case_id.in_(bindparam("case_ids", expanding=True)), HumanTask.state == TaskState.OPEN
+)
+
+
+def load_open_rows(case_ids: Iterable[int]) -> None:
+    """Reads the open rows of several cases in ONE statement (the timer scan: a claimed batch); the caller holds
+    the cases' locks. open_rows() and sync_tasks() then read them from the session instead of the database."""
+    ids = list(case_ids)
+    found: dict[int, list[HumanTask]] = {case_id: [] for case_id in ids}
+    if ids:
+        for row in db.session.scalars(_OPEN_ROWS_OF_CASES, {"case_ids": ids}):
+            found[row.case_id].append(row)
+    db.session.info.setdefault("open_tasks", {}).update(found)
+
+
+def open_rows(case: Case) -> list[HumanTask]:
+    """The case's open rows: as loaded earlier in this transaction (under the case lock), else read now."""
+    loaded = db.session.info.setdefault("open_tasks", {})
+    if case.id not in loaded:
+        load_open_rows([case.id])
+    return [row for row in loaded[case.id] if row.state == TaskState.OPEN]
 
 
 def sync_tasks(
@@ -40,21 +66,16 @@ def sync_tasks(
 
     `priority` is the case's own priority, added to each new row's (e.g. a legal-aid green-channel case: first in
     every inbox it reaches)."""
-    # The caller may have loaded the open rows already (under the case lock); else read them now.
-    open_rows = db.session.info.get("open_tasks", {}).pop(case.id, None)
-    if open_rows is None:
-        open_rows = db.session.scalars(
-            select(HumanTask).where(HumanTask.case_id == case.id, HumanTask.state == TaskState.OPEN)
-        ).all()
+    # Loaded under the case lock by the caller (complete_task, the timer scan), else read now. A row completed in
+    # this step is still 'open' in the database (not flushed yet) but no longer in memory: open_rows skips it.
+    open_rows_now = open_rows(case)
     ready_ids = {t.id for t in ready}
-    # The row just completed in this step is still 'open' in the database (not flushed yet): skip it.
-    open_rows = [row for row in open_rows if row.state == TaskState.OPEN]
-    for row in open_rows:
+    for row in open_rows_now:
         if row.engine_task_id not in ready_ids:
             row.state = TaskState.CANCELLED
             row.completed_at = utcnow()
             record(case, EventKind.TASK_CANCELLED, actor=actor, unit_id=row.unit_id, task_name=row.task_name)
-    known = {row.engine_task_id for row in open_rows}
+    known = {row.engine_task_id for row in open_rows_now}
     created = []
     for task in ready:
         if task.id in known:
@@ -74,6 +95,7 @@ def sync_tasks(
         db.session.add(row)
         created.append(row)
         record(case, EventKind.TASK_CREATED, actor=actor, unit_id=row.unit_id, task_name=task.name, title=task.title)
+    db.session.info["open_tasks"][case.id] = [row for row in open_rows_now if row.state == TaskState.OPEN] + created
     return created
 
 

@@ -45,13 +45,23 @@ def new_verification_code() -> str:
 
 
 def issue_letter(
-    *, case_id: int, kind: str, facts: dict, agency_unit_id: int, doc_code: str, actor_id: int | None
+    *,
+    case_id: int,
+    kind: str,
+    facts: dict,
+    agency_unit_id: int,
+    doc_code: str,
+    actor_id: int | None,
+    flush: bool = True,
 ) -> Letter:
     """Validates the facts, allocates the 文号 and stores the letter with its context — without rendering it.
 
     `doc_code` (the agency's 文号 prefix, e.g. 西公居) overrides facts["agency"]["doc_code"]. The year of
     the number is the year of facts["issued_on"]. The caller records the `letter_issued` CaseEvent
     (cases.outcomes does). Raises ValueError on bad facts, before any number is used.
+
+    `flush=False` leaves the letter to the caller's next flush (its id is set then): a case step writes all its
+    rows in one flush, and the event and job that name the letter read its id after that (cases.outcomes).
     """
     spec = kinds.get(kind)
     if spec is None:
@@ -84,7 +94,8 @@ def issue_letter(
         verification_code=code,
     )
     db.session.add(letter)
-    db.session.flush()
+    if flush:
+        db.session.flush()
     return letter
 
 

@@ -87,11 +87,8 @@ def _reassigns_overdue(service: str) -> bool:
 
 def escalate(case: Case, *, task_name: str, reason: str) -> HumanTask | None:
     """The open task `task_name` of `case` passed its due date. Returns the task, or None if it is no longer open."""
-    task = db.session.scalars(
-        select(HumanTask).where(
-            HumanTask.case_id == case.id, HumanTask.task_name == task_name, HumanTask.state == TaskState.OPEN
-        )
-    ).first()
+    # The case's open rows as the step left them (read under the case lock; no second read per escalation).
+    task = next((row for row in inbox.open_rows(case) if row.task_name == task_name), None)
     if task is None:
         return None
     task.priority = (task.priority or 0) + OVERDUE_PRIORITY_STEP
