@@ -11,11 +11,10 @@ from sqlalchemy import select
 from app.accounts.models import User
 from app.cases import routing, statutory
 from app.cases.models import Case
+from app.cases.outcomes import missing_material_facts
 from app.core.clock import today
 from app.extensions import db
-from app.forms.validation import missing_materials
 from app.letters import kinds
-from app.processes import specs
 
 # Letters whose decision the justice bureau reviews on an objection (Art. 49).
 OBJECTABLE_KINDS = ("la_refusal", "la_termination")
@@ -134,13 +133,7 @@ def decision_facts(case: Case, kind: str, data: dict[str, Any]) -> dict[str, Any
 
 
 def _materials_facts(case: Case, kind: str) -> dict[str, Any]:
-    version = specs.version_info(case.process_version_id)
-    check = case.data.get("check_materials", {})
-    materials = [
-        {"code": m["code"], "label_zh": m["label"], "verdict": "missing", "note": m["note"]}
-        for m in missing_materials(specs.form_for(version, "la_materials"), check, locale="zh")
-    ]
-    facts: dict[str, Any] = {"materials": materials, "supplement_deadline": check.get("supplement_deadline")}
+    facts = missing_material_facts(case)
     if kind == "la_withdrawn":
         notice = _latest_letter(case, ("la_supplement",))
         if notice is not None:

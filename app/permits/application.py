@@ -11,8 +11,9 @@ from app.accounts.models import OrgUnit, User
 from app.cases import routing
 from app.cases.lifecycle import EventKind, record
 from app.cases.models import Case
+from app.cases.outcomes import missing_material_facts
 from app.extensions import db
-from app.forms.validation import applicable_materials, missing_materials
+from app.forms.validation import applicable_materials
 from app.permits.service import issue_permit
 from app.processes import specs
 
@@ -70,12 +71,7 @@ def decision_facts(case: Case, kind: str, data: dict[str, Any]) -> dict[str, Any
         ]
         return {"materials": received, "due_on": case.statutory_due_on.isoformat() if case.statutory_due_on else None}
     if kind in ("rp_supplement", "rp_not_accepted"):
-        check = case.data.get("check_materials", {})
-        materials = [
-            {"code": m["code"], "label_zh": m["label"], "verdict": "missing", "note": m["note"]}
-            for m in missing_materials(materials_form, check, locale="zh")
-        ]
-        return {"materials": materials, "supplement_deadline": check.get("supplement_deadline")}
+        return missing_material_facts(case)
     if kind == "rp_approval":
         permit = case.data.get("permit", {})
         # The card is collected where it was decided: the station serving the applicant's community.

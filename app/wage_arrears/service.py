@@ -17,12 +17,11 @@ from sqlalchemy import select
 from app.accounts.models import OrgUnit, User
 from app.cases import routing, statutory
 from app.cases.models import Case
+from app.cases.outcomes import missing_material_facts
 from app.core.clock import today
 from app.core.errors import ValidationFailed
 from app.extensions import db
-from app.forms.validation import missing_materials
 from app.letters.models import Letter
-from app.processes import specs
 
 INVESTIGATION_RULE = "60WD"  # 条例 Art. 17: 60 working days from registration
 # 行政处罚法 Art. 63: a party may ask for a hearing before a "较大数额" fine; the amount is set locally and not in
@@ -161,16 +160,9 @@ def _receipt(case: Case, data: dict) -> dict:
 
 
 def _missing(case: Case) -> dict:
-    review = case.data.get("check_materials", {})
-    version = specs.version_info(case.process_version_id)
-    materials = [
-        {"code": m["code"], "label_zh": m["label"], "verdict": "missing", "note": m["note"]}
-        for m in missing_materials(specs.form_for(version, "wa_acceptance"), review, locale="zh")
-    ]
     return {
-        "materials": materials,
-        "supplement_items": review.get("supplement_items"),
-        "supplement_deadline": review.get("supplement_deadline"),
+        **missing_material_facts(case),
+        "supplement_items": case.data.get("check_materials", {}).get("supplement_items"),
     }
 
 
