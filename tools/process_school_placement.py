@@ -152,7 +152,7 @@ FLOWS = [
     {"id": "f_recheck_deadline", "from": "compute_recheck", "to": "ev_refused"},
     {"id": "f_refused", "from": "ev_refused", "to": "record_recheck"},
     {"id": "f_recheck_recorded", "from": "record_recheck", "to": "gw_requested"},
-    {"id": "f_requested", "from": "gw_requested", "to": "decide_recheck", "name": "申请", "label_at": (1490, 340)},
+    {"id": "f_requested", "from": "gw_requested", "to": "decide_recheck", "name": "申请", "label_at": (1474, 338)},
     {
         "id": "f_not_requested",
         "from": "gw_requested",
