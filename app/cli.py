@@ -77,5 +77,15 @@ def fire_timers_command(limit: int) -> None:
     click.echo(f"fired {total} timers")
 
 
+@anju.command("rebuild-tallies")
+def rebuild_tallies_command() -> None:
+    """Recount the open-task tallies of the dashboard and inbox from the task rows (after a bulk import)."""
+    from app.inbox import tallies
+
+    tallies.rebuild()
+    db.session.commit()
+    click.echo(f"{tallies.size()} tally rows")
+
+
 def register(app: Flask) -> None:
     app.cli.add_command(anju)

@@ -13,7 +13,9 @@ everything is generated in the server with `generate_series`:
 * 3 task rows per case (check materials at the service centre, verify residence at the community, approve at
   the police station): closed cases have all three completed (a few cancelled); a running case has its
   earlier steps completed and one open task at the unit of its current step, 40 % unclaimed, the rest claimed
-  by one of the ~20 caseworkers of that unit; due dates spread from −15 to +15 days around now;
+  by one of the ~20 caseworkers of that unit; due dates from −15 to +15 days around now, each at the end of a
+  day (23:59:59 China time, as every deadline Anju computes);
+* the open-task tallies of the dashboard (inbox.tallies) counted once after the bulk insert;
 * statutory deadlines 15 days after opening, and completion history over the last 90 days (so the at-risk
   forecast has real work to do).
 """
@@ -27,6 +29,8 @@ import time
 from datetime import datetime
 
 import psycopg
+
+from app.inbox import tallies
 
 ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
 NOW = "2026-11-22T12:00:00+08:00"  # the bench's frozen "now" (bench/queries.py uses the same)
@@ -143,7 +147,9 @@ FROM (
                     ORDER BY (cw.user_id + c.id) %% 7 LIMIT 1) END AS assignee_id,
          c.opened_at + interval '1 day' * (s - 1) * 2 AS created_at,
          CASE WHEN c.closed_at IS NULL AND s = open_step
-              THEN %(now)s::timestamptz + interval '1 hour' * (((c.id::bigint * 7919) %% 721) - 360)
+              THEN (date_trunc('day', %(now)s::timestamptz AT TIME ZONE 'Asia/Shanghai')
+                    + interval '1 day' * (((c.id::bigint * 7919) %% 31) - 15) + interval '23:59:59')
+                   AT TIME ZONE 'Asia/Shanghai'
               ELSE c.opened_at + interval '1 day' * (s * 3) END AS due_at
   FROM cases c
   JOIN t_comm tc ON tc.community_id = c.community_id
@@ -190,8 +196,17 @@ def generate(name: str, cases: int) -> dict:
                 "template": template,
                 "now": NOW,
             }
+            # Bulk rows bypass the open-task tally triggers (one trigger call per row would triple the time);
+            # the tallies are counted once at the end, as `flask anju rebuild-tallies` does.
+            cur.execute("ALTER TABLE human_tasks DISABLE TRIGGER human_tasks_tally")
+            cur.execute("ALTER TABLE cases DISABLE TRIGGER cases_tally")
             for statement in filter(None, (part.strip() for part in sql.split(";\n\n"))):
                 cur.execute(statement, params)
+            cur.execute("ALTER TABLE human_tasks ENABLE TRIGGER human_tasks_tally")
+            cur.execute("ALTER TABLE cases ENABLE TRIGGER cases_tally")
+            cur.execute("DELETE FROM open_task_tallies")
+            for statement in tallies.rebuild_statements():
+                cur.execute(statement)
         conn.commit()
         conn.execute("SELECT setval(pg_get_serial_sequence('cases', 'id'), (SELECT max(id) FROM cases))")
         conn.commit()

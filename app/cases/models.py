@@ -62,6 +62,14 @@ class Case(db.Model):
         # The timer scan's claim, in its exact order: many timers fall due at the same moment (deadlines end at
         # 23:59:59), so an index on next_timer_at alone left PostgreSQL sorting every due case on each claim.
         # Partial: only cases with a pending timer.
+        # The forecast's sample of recently closed cases per service (supervision.measures.usual_successors).
+        Index(
+            "ix_cases_service_closed",
+            "service",
+            "closed_at",
+            postgresql_where=text("closed_at IS NOT NULL"),
+            sqlite_where=text("closed_at IS NOT NULL"),
+        ),
         Index(
             "ix_cases_timer_scan",
             "next_timer_at",

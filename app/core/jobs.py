@@ -28,10 +28,11 @@ REGISTRY: dict[str, str] = {
     "timers.fire_due": "app.cases.timers:fire_due",  # also sent by Celery beat every TIMER_SCAN_SECONDS
     "permits.scan_endorsements": "app.permits.scan:scan_endorsements",  # endorsement due / suspended (PERIODIC)
     "outbox.send": "app.notifications.outbox:send_pending",  # e-mails and SMS to applicants (notifications)
+    "inbox.compact_tallies": "app.inbox.tallies:compact_job",  # fold the dashboard's deltas (PERIODIC)
 }
 # Scans that run beside the timer scan, every N seconds: Celery beat sends them, and without a broker the
 # embedded scanner thread (cases.timers.Scanner) runs them. Each is safe to run in several workers at once.
-PERIODIC: dict[str, float] = {"permits.scan_endorsements": 300.0}
+PERIODIC: dict[str, float] = {"permits.scan_endorsements": 300.0, "inbox.compact_tallies": 30.0}
 _celery = None
 
 

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import enum
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import DateTime, Enum, ForeignKey, Index, String
+from sqlalchemy import Date, DateTime, Enum, ForeignKey, Index, String, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.accounts.models import OrgUnit, User
@@ -84,3 +84,50 @@ Index(
     postgresql_where=_OPEN,
     sqlite_where=_OPEN,
 )
+Index(
+    "ix_human_tasks_open_urgency",  # the supervisor's drill-downs across many units: a page in urgency order
+    HumanTask.priority.desc(),
+    HumanTask.due_at,
+    HumanTask.id,
+    HumanTask.unit_id,  # the scope is checked in the index
+    postgresql_where=_OPEN,
+    sqlite_where=_OPEN,
+)
+Index(
+    "ix_human_tasks_done_step",  # the at-risk forecast: a step's most recent completions (supervision.measures)
+    HumanTask.service,
+    HumanTask.task_name,
+    HumanTask.completed_at,
+    HumanTask.created_at,  # the duration is read from the index alone
+    postgresql_where=HumanTask.state == TaskState.COMPLETED,
+    sqlite_where=HumanTask.state == TaskState.COMPLETED,
+)
+
+
+class OpenTaskTally(db.Model):
+    """Counts of open tasks per key for the supervisor's desk, kept by database triggers (inbox.tallies).
+
+    A row is a delta (+1 / −1) or, after compaction, the sum for its key. No foreign keys and no unique key: the
+    triggers only ever INSERT, so concurrent steps never wait on each other here, and deltas cost no FK checks."""
+
+    __tablename__ = "open_task_tallies"
+    __table_args__ = (Index("ix_open_task_tallies_unit", "unit_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(4))  # "due" (by due_at) or "risk" (by the case's statutory deadline)
+    unit_id: Mapped[int]
+    assignee_id: Mapped[int | None]
+    service: Mapped[str] = mapped_column(String(40))
+    task_name: Mapped[str | None] = mapped_column(String(80))  # "risk" rows
+    due_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))  # "due" rows; NULL: no due date
+    risk_on: Mapped[date | None] = mapped_column(Date)  # "risk" rows
+    n: Mapped[int]
+
+
+@event.listens_for(db.Model.metadata, "after_create")
+def _create_tally_triggers(_metadata, connection, **_kw) -> None:
+    """create_all (tests, benchmarks) builds the tables, then the tally triggers on them; drop_all drops the
+    tables and their triggers with them. Migrations create them in their own revision."""
+    from app.inbox.tallies import create_triggers
+
+    create_triggers(connection)

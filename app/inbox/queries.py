@@ -1,4 +1,4 @@
-"""Inbox reads: plain SQL over human_tasks, never the engine. Indexed on (unit_id, state, due_at)."""
+"""Inbox reads: plain SQL over human_tasks, never the engine; totals from the open-task tallies (inbox.tallies)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from app.accounts import service as accounts
 from app.accounts.models import OrgUnit, User
 from app.core.clock import CHINA_TZ, utcnow
 from app.extensions import db
-from app.inbox.models import HumanTask, TaskState
+from app.inbox.models import HumanTask, OpenTaskTally, TaskState
 
 PAGE_SIZE = 50
 DUE_STATES = ("overdue", "today", "next3", "none")
@@ -149,7 +149,10 @@ def inbox(
         # Never widens: a unit outside the user's jurisdiction simply matches nothing in "unit" view.
         allowed = units is None or filters.unit_id in units or view == "mine"
         query = query.where(HumanTask.unit_id == (filters.unit_id if allowed else -1))
-    total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    if filters.step or filters.priority:  # not in the tallies: count the rows
+        total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    else:
+        total = _tally_count(user, view, units, filters, now)
     page = max(page, 1)
     order = {
         "urgency": URGENCY,
@@ -179,13 +182,44 @@ def load_page(query) -> list[HumanTask]:
     return [by_id[i] for i in ids if i in by_id]
 
 
+def _tally_count(user: User, view: str, units: set[int] | None, filters: InboxFilters, now: datetime | None) -> int:
+    """The inbox total from the open-task tallies (inbox.tallies): the same rows as the page's query, counted in a
+    few dozen tally rows instead of every open task in reach."""
+    tally = OpenTaskTally
+    clauses = [tally.kind == "due"]
+    if view == "mine":
+        clauses.append(tally.assignee_id == user.id)
+    else:
+        clauses.append(tally.assignee_id.is_(None))
+        if units is not None:
+            clauses.append(tally.unit_id.in_(units))
+    if filters.service:
+        clauses.append(tally.service == filters.service)
+    if filters.due:
+        bounds = due_bounds(now)
+        clauses.append(
+            {
+                "overdue": tally.due_at < bounds.now,
+                "today": and_(tally.due_at >= bounds.now, tally.due_at < bounds.tomorrow),
+                "next3": and_(tally.due_at >= bounds.tomorrow, tally.due_at < bounds.after_next),
+                "none": tally.due_at.is_(None),
+            }[filters.due]
+        )
+    if filters.unit_id is not None:
+        allowed = units is None or filters.unit_id in units or view == "mine"
+        clauses.append(tally.unit_id == (filters.unit_id if allowed else -1))
+    return int(db.session.scalar(select(func.coalesce(func.sum(tally.n), 0)).where(*clauses)) or 0)
+
+
 def counts(user: User) -> dict[str, int]:
+    """Open tasks I hold and unclaimed ones in my units (the header, the inbox tabs): from the tallies."""
     units = accounts.visible_unit_ids(user)
-    mine = select(func.count()).where(HumanTask.state == TaskState.OPEN, HumanTask.assignee_id == user.id)
-    unit = select(func.count()).where(HumanTask.state == TaskState.OPEN, HumanTask.assignee_id.is_(None))
+    total = func.coalesce(func.sum(OpenTaskTally.n), 0)
+    mine = select(total).where(OpenTaskTally.kind == "due", OpenTaskTally.assignee_id == user.id)
+    unit = select(total).where(OpenTaskTally.kind == "due", OpenTaskTally.assignee_id.is_(None))
     if units is not None:
-        unit = unit.where(HumanTask.unit_id.in_(units))
-    return {"mine": db.session.scalar(mine) or 0, "unit": db.session.scalar(unit) or 0}
+        unit = unit.where(OpenTaskTally.unit_id.in_(units))
+    return {"mine": int(db.session.scalar(mine) or 0), "unit": int(db.session.scalar(unit) or 0)}
 
 
 def process_steps() -> list[tuple[str, str, str]]:

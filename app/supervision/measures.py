@@ -1,6 +1,7 @@
 """SQL building blocks for supervision: durations, percentiles, typical step times and the at-risk forecast.
 
-Everything here aggregates in the database and hands back one row per group; nothing loads task rows to count.
+Everything here aggregates in the database and hands back one row per group; nothing loads task rows to count
+(the forecast reads a bounded sample of recent durations and takes their medians).
 Durations and percentiles are written once for both databases (docs/supervision.md explains the choices):
 
 * `hours_between(a, b)` — `EXTRACT(EPOCH FROM b - a) / 3600` on PostgreSQL, `(julianday(b) - julianday(a)) * 24`
@@ -11,11 +12,12 @@ Durations and percentiles are written once for both databases (docs/supervision.
 
 from __future__ import annotations
 
+import statistics
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
-from sqlalchemy import Date, DateTime, Float, and_, case, func, literal, select
+from sqlalchemy import Date, DateTime, Float, and_, case, func, literal, select, union_all
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.expression import ColumnElement, FunctionElement
 
@@ -116,18 +118,89 @@ def step_times(*, since: datetime, until: datetime | None = None, units: set[int
     ]
 
 
-def usual_successors(*, since: datetime) -> dict[tuple[str, str], str | None]:
-    """(service, task_name) → the step that most often came next in cases closed since `since` (None: the end).
+# The forecast learns from a bounded, recent sample, so its cost does not grow with the history: per step the most
+# recent completions within the lookback, per service the most recently closed cases within it (at most).
+FORECAST_SAMPLE_TASKS = 500
+FORECAST_SAMPLE_CASES = 1000
+
+
+def known_steps() -> list[tuple[str, str]]:
+    """(service, task_name) of every user task of every deployed process version (a few dozen)."""
+    from app.processes import specs
+    from app.processes.models import ProcessVersion
+
+    steps = set()
+    for version_id in db.session.scalars(select(ProcessVersion.id)):
+        version = specs.version_info(version_id)
+        steps |= {
+            (version.process_id, meta.name)
+            for meta in specs.bundle_for(version).tasks.values()
+            if meta.kind == "userTask"
+        }
+    return sorted(steps)
+
+
+def recent_step_medians(
+    *, since: datetime, steps: list[tuple[str, str]], sample: int = FORECAST_SAMPLE_TASKS
+) -> dict[tuple[str, str], float]:
+    """(service, task_name) → median hours of its `sample` most recent completions since `since`.
+
+    One statement: per step an index range scan (ix_human_tasks_done_step, newest first, LIMIT), all of them
+    joined by UNION ALL — each part read as its own SELECT, as SQLite wants a LIMIT inside a compound."""
+    if not steps:
+        return {}
+    hours = hours_between(HumanTask.created_at, HumanTask.completed_at).label("hours")
+    parts = [
+        select(
+            select(HumanTask.service, HumanTask.task_name, hours)
+            .where(
+                HumanTask.service == service,
+                HumanTask.task_name == name,
+                HumanTask.state == TaskState.COMPLETED,
+                HumanTask.completed_at >= at(since),
+            )
+            .order_by(HumanTask.completed_at.desc())
+            .limit(sample)
+            .subquery()
+        )
+        for service, name in steps
+    ]
+    durations: dict[tuple[str, str], list[float]] = defaultdict(list)
+    for service, name, value in db.session.execute(union_all(*parts)):
+        durations[(service, name)].append(float(value))
+    return {key: statistics.median(values) for key, values in durations.items()}
+
+
+def usual_successors(
+    *, since: datetime, services: list[str] | None = None, sample: int = FORECAST_SAMPLE_CASES
+) -> dict[tuple[str, str], str | None]:
+    """(service, task_name) → the step that most often came next in the cases closed since `since` (None: the
+    end), from the `sample` most recently closed cases of each service.
 
     Ordered by the task rows of each closed case (lead() over created_at); ties go to the end, then by name.
     """
+    services = services if services is not None else sorted({service for service, _name in known_steps()})
+    if not services:
+        return {}
+    recent = union_all(
+        *[
+            select(
+                select(Case.id)
+                .where(Case.service == service, Case.closed_at >= at(since))
+                .order_by(Case.closed_at.desc())
+                .limit(sample)
+                .subquery()
+            )
+            for service in services
+        ]
+    ).subquery()
     following = func.lead(HumanTask.task_name).over(
         partition_by=HumanTask.case_id, order_by=(HumanTask.created_at, HumanTask.id)
     )
     ordered = (
-        select(HumanTask.service, HumanTask.task_name, following.label("next"))
-        .join(Case, Case.id == HumanTask.case_id)
-        .where(Case.closed_at >= at(since), HumanTask.state == TaskState.COMPLETED)
+        select(HumanTask.service, HumanTask.task_name, following.label("next")).where(
+            HumanTask.case_id.in_(select(recent.c.id)), HumanTask.state == TaskState.COMPLETED
+        )
     ).subquery()
     pairs = select(ordered.c.service, ordered.c.task_name, ordered.c.next, func.count()).group_by(
         ordered.c.service, ordered.c.task_name, ordered.c.next
@@ -156,8 +229,9 @@ class Forecast:
 
 def forecast(now: datetime) -> Forecast:
     since = now - timedelta(days=FORECAST_LOOKBACK_DAYS)
-    medians = {(s.service, s.task_name): s.median_hours for s in step_times(since=since)}
-    successors = usual_successors(since=since)
+    steps = known_steps()
+    medians = recent_step_medians(since=since, steps=steps)
+    successors = usual_successors(since=since, services=sorted({service for service, _name in steps}))
     remaining: dict[tuple[str, str], float] = {}
     paths: dict[tuple[str, str], list[str]] = {}
     for service, name in set(medians) | set(successors):
@@ -170,24 +244,27 @@ def forecast(now: datetime) -> Forecast:
     return Forecast(remaining, paths)
 
 
+def risk_cutoff(prediction: Forecast, now: datetime, service: ColumnElement, task_name: ColumnElement) -> ColumnElement:
+    """SQL: the date before which a statutory deadline makes a task of (service, task_name) "at risk" (a step with
+    no history predicts nothing: only a deadline already passed counts)."""
+    today = now.astimezone(CHINA_TZ).date()
+    whens = [
+        (and_(service == key[0], task_name == key[1]), literal(prediction.cutoff(key, now), Date()))
+        for key in sorted(prediction.remaining_hours)
+    ]
+    return case(*whens, else_=literal(today, Date())) if whens else literal(today, Date())
+
+
 def at_risk_clause(prediction: Forecast, now: datetime) -> ColumnElement:
     """SQL: the open task's case is predicted to miss its statutory deadline (HumanTask joined to Case).
 
     Cases waiting for the applicant have their clock paused and are not counted. A step with no history
-    predicts nothing, so its case is at risk only once the deadline has passed.
+    predicts nothing, so its case is at risk only once the deadline has passed. (The dashboard counts the same
+    from inbox.tallies, whose triggers apply the same rule.)
     """
-    today = now.astimezone(CHINA_TZ).date()
-    whens = [
-        (
-            and_(HumanTask.service == service, HumanTask.task_name == name),
-            literal(prediction.cutoff((service, name), now), Date()),
-        )
-        for service, name in sorted(prediction.remaining_hours)
-    ]
-    cutoff = case(*whens, else_=literal(today, Date())) if whens else literal(today, Date())
     return and_(
         Case.statutory_due_on.is_not(None),
         Case.closed_at.is_(None),
         Case.status != CaseStatus.AWAITING_APPLICANT,
-        Case.statutory_due_on < cutoff,
+        Case.statutory_due_on < risk_cutoff(prediction, now, HumanTask.service, HumanTask.task_name),
     )

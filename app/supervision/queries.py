@@ -18,9 +18,9 @@ from app.accounts.models import OrgUnit, Role, User
 from app.cases.models import Case
 from app.core.clock import CHINA_TZ, utcnow
 from app.extensions import db
-from app.inbox.models import HumanTask, TaskState
+from app.inbox.models import HumanTask, OpenTaskTally, TaskState
 from app.inbox.queries import URGENCY, DueBounds, due_bounds, due_clause, load_page
-from app.supervision.measures import Forecast, at_risk_clause, forecast, task_hours
+from app.supervision.measures import Forecast, at_risk_clause, forecast, risk_cutoff, task_hours
 from app.supervision.models import Delegation, SavedView
 
 BUCKETS = ("overdue", "today", "next3", "at_risk")
@@ -111,37 +111,45 @@ def _bucket_clause(bucket: str, scope: Scope):
 
 
 def dashboard(user: User, *, now: datetime | None = None) -> Dashboard:
-    """One GROUP BY (unit, assignee, service) over the open tasks in reach; the three views are sums of it."""
+    """One GROUP BY (unit, assignee, service) over the open-task tallies in reach (inbox.tallies: a few rows
+    per unit and day, whatever the number of open tasks); the three views are sums of it."""
     scope = scope_for(user, now)
+    bounds, tally = scope.bounds, OpenTaskTally
+    due, risk = tally.kind == "due", tally.kind == "risk"
 
-    def flag(condition):
-        return func.sum(case((condition, 1), else_=0))
+    def total(condition):
+        return func.sum(case((condition, tally.n), else_=0))
 
+    cutoff = risk_cutoff(cached_forecast(scope.now), scope.now, tally.service, tally.task_name)
     query = (
         select(
-            HumanTask.unit_id,
-            HumanTask.assignee_id,
-            HumanTask.service,
-            func.count(),
-            *[flag(_bucket_clause(bucket, scope)) for bucket in BUCKETS],
+            tally.unit_id,
+            tally.assignee_id,
+            tally.service,
+            total(due),
+            total(due & (tally.due_at < bounds.now)),
+            total(due & (tally.due_at >= bounds.now) & (tally.due_at < bounds.tomorrow)),
+            total(due & (tally.due_at >= bounds.tomorrow) & (tally.due_at < bounds.after_next)),
+            total(risk & (tally.risk_on < cutoff)),
         )
-        .join(Case, Case.id == HumanTask.case_id)
-        .where(*scope.where())
-        .group_by(HumanTask.unit_id, HumanTask.assignee_id, HumanTask.service)
+        .group_by(tally.unit_id, tally.assignee_id, tally.service)
+        .having(total(due) != 0)  # every open task of a group was closed since the last compaction
     )
-    total = Counts()
+    if scope.units is not None:
+        query = query.where(tally.unit_id.in_(scope.units))
+    total_counts = Counts()
     by_unit: dict[int, Counts] = defaultdict(Counts)
     by_person: dict[int | None, Counts] = defaultdict(Counts)
     by_service: dict[str, Counts] = defaultdict(Counts)
     for unit_id, assignee_id, service, *numbers in db.session.execute(query):
         counts = Counts(*(int(n or 0) for n in numbers))
-        for bucket in (total, by_unit[unit_id], by_person[assignee_id], by_service[service]):
+        for bucket in (total_counts, by_unit[unit_id], by_person[assignee_id], by_service[service]):
             bucket.add(counts)
     units = {u.id: u for u in db.session.scalars(select(OrgUnit).where(OrgUnit.id.in_(list(by_unit))))}
     people = {u.id: u for u in db.session.scalars(select(User).where(User.id.in_([i for i in by_person if i])))}
     return Dashboard(
         bounds=scope.bounds,
-        total=total,
+        total=total_counts,
         by_unit=sorted(((units[i], c) for i, c in by_unit.items()), key=lambda row: row[0].path),
         by_person=sorted(
             ((people.get(i) if i else None, c) for i, c in by_person.items()),
@@ -202,11 +210,38 @@ def task_list(
         query = query.where(HumanTask.assignee_id == int(filters.person))
     if filters.service:
         query = query.where(HumanTask.service == filters.service)
-    total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    total = _tally_count(scope, filters)  # from the tallies: flat, however many tasks the list holds
     size = EXPORT_LIMIT if export else LIST_PAGE_SIZE
     page = 1 if export else max(page, 1)
     rows = load_page(query.order_by(*URGENCY).limit(size).offset((page - 1) * size))
     return TaskList(rows, total, page, max((total + size - 1) // size, 1), scope.bounds)
+
+
+def _tally_count(scope: Scope, filters: TaskFilter) -> int:
+    """How many open tasks the drill-down lists, summed from inbox.tallies (exact at any moment)."""
+    tally, bounds = OpenTaskTally, scope.bounds
+    if filters.bucket == "at_risk":
+        cutoff = risk_cutoff(cached_forecast(scope.now), scope.now, tally.service, tally.task_name)
+        clauses = [tally.kind == "risk", tally.risk_on < cutoff]
+    else:
+        clauses = [tally.kind == "due"]
+        if filters.bucket == "overdue":
+            clauses.append(tally.due_at < bounds.now)
+        elif filters.bucket == "today":
+            clauses += [tally.due_at >= bounds.now, tally.due_at < bounds.tomorrow]
+        elif filters.bucket == "next3":
+            clauses += [tally.due_at >= bounds.tomorrow, tally.due_at < bounds.after_next]
+    if scope.units is not None:
+        clauses.append(tally.unit_id.in_(scope.units))
+    if filters.unit_id is not None:
+        clauses.append(tally.unit_id == filters.unit_id)
+    if filters.person == "none":
+        clauses.append(tally.assignee_id.is_(None))
+    elif filters.person:
+        clauses.append(tally.assignee_id == int(filters.person))
+    if filters.service:
+        clauses.append(tally.service == filters.service)
+    return int(db.session.scalar(select(func.coalesce(func.sum(tally.n), 0)).where(*clauses)) or 0)
 
 
 def people_in_reach(user: User) -> list[User]:
