@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime
 
-from sqlalchemy import Date, DateTime, Enum, ForeignKey, Index, String, Text, UniqueConstraint, text
+from sqlalchemy import DDL, Date, DateTime, Enum, ForeignKey, Index, String, Text, UniqueConstraint, event, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.accounts.models import OrgUnit, User
@@ -116,6 +116,18 @@ class Case(db.Model):
     )
 
     __mapper_args__ = {"version_id_col": lock_version}
+
+
+# Every step rewrites the case's saved workflow state (~12–15 kB of JSON, stored compressed out of line). lz4
+# compresses it for about two thirds of pglz's server CPU (BENCHMARKS.md "Per task"); PostgreSQL 14+ built with
+# lz4 (Debian's is). Without lz4 support the statement changes nothing and the default compression stays.
+LZ4_STATE = """
+DO $$ BEGIN
+    ALTER TABLE cases ALTER COLUMN workflow_state SET COMPRESSION lz4;
+EXCEPTION WHEN feature_not_supported OR invalid_parameter_value THEN NULL;
+END $$
+"""
+event.listen(Case.__table__, "after_create", DDL(LZ4_STATE).execute_if(dialect="postgresql"))
 
 
 class CaseEvent(db.Model):

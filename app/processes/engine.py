@@ -356,12 +356,23 @@ def _run(bundle: ProcessBundle, workflow: Any) -> list[Reached]:
 
     for _round in range(_MAX_ROUNDS):
         _guard(lambda: workflow.do_engine_steps(did_complete_task=collect), None)
-        if not any(not task.task_spec.manual for task in workflow.get_tasks(state=TaskState.READY)):
+        if not _has_ready_engine_task(workflow):
             return reached
     raise EngineError(f"the process did not come to rest after {_MAX_ROUNDS} rounds of engine steps (a timer loop?)")
 
 
 _MAX_ROUNDS = 50
+
+
+def _has_ready_engine_task(workflow: Any) -> bool:
+    """Whether a non-manual task is READY. Every task of a workflow and of its subprocesses is in their `tasks`
+    dicts: scanning those is several times cheaper than get_tasks(), which walks the task tree with its iterator
+    (and the order does not matter for a yes/no answer)."""
+    for part in (workflow, *workflow.subprocesses.values()):
+        for task in part.tasks.values():
+            if task.state == TaskState.READY and not task.task_spec.manual:
+                return True
+    return False
 
 
 def _guard(step: Callable[[], Any], task: Any) -> None:
