@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import re
 import threading
 from pathlib import Path
 
@@ -116,6 +117,7 @@ def check_font_subsetting() -> None:
 
 
 _versions: dict[str, tuple[list, str]] = {}
+_EXTENDS = re.compile(r"""{%-?\s*extends\s+["']([^"']+)["']""")
 
 
 def template_version(template_name: str) -> str:
@@ -129,10 +131,17 @@ def template_version(template_name: str) -> str:
         return cached[1]
     digest = hashlib.sha256()
     checks = []
-    for name in (template_name, *SHARED_TEMPLATES):
+    names, seen = [template_name, *SHARED_TEMPLATES], set()
+    while names:
+        name = names.pop(0)
+        if name in seen:
+            continue
+        seen.add(name)
         source, _filename, uptodate = _env.loader.get_source(_env, name)  # type: ignore[union-attr]
         digest.update(name.encode() + b"\0" + source.encode() + b"\0")
         checks.append(uptodate or (lambda: False))
+        # A service's own layout between the letter and the shared base (letters/_wa_letter.html) counts too.
+        names += _EXTENDS.findall(source)
     _versions[template_name] = (checks, digest.hexdigest())
     return digest.hexdigest()
 
