@@ -29,7 +29,7 @@ def test_supervisor_sees_the_unread_count_reads_the_notification_and_marks_it_re
     case = overdue_case(db, world)
     assert login(client, "window_lead").status_code == 302
     inbox = client.get("/inbox/").get_data(as_text=True)
-    assert 'href="/notifications/"' in inbox and '<span class="tag tag-overdue">1' in inbox
+    assert 'href="/notifications/"' in inbox and '<span class="tag nav-count">1' in inbox
     page = client.get("/notifications/").get_data(as_text=True)
     assert case.number in page and "材料审查" in page and f'href="/cases/{case.id}"' in page
     note = db.session.scalars(select(Notification)).one()
@@ -37,7 +37,7 @@ def test_supervisor_sees_the_unread_count_reads_the_notification_and_marks_it_re
     assert response.status_code == 302
     db.session.expire_all()
     assert db.session.get(Notification, note.id).read_at is not None
-    assert '<span class="tag tag-overdue">' not in client.get("/inbox/").get_data(as_text=True).split("</nav>")[0]
+    assert '<span class="tag nav-count">' not in client.get("/inbox/").get_data(as_text=True).split("</nav>")[0]
 
 
 def test_nobody_can_mark_another_persons_notification(client, db, world):
