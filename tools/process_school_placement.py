@@ -5,7 +5,10 @@ its own records and the parent's points in the points service; the education bur
 supplement notice at most), the eligibility table D-SC-1 decides, and an eligible child waits for a place:
 the bureau's allocation round (app/schools/allocation.py: points, tie-breakers, a recorded lottery seed) or a
 caseworker completes `assign_school` with a school that still has a place, and the offer letter
-(入学通知书) goes out. A refusal opens a re-check window (复核) with its own task.
+(入学通知书) goes out. The bureau then records the child reporting at the school (报到) by the report date plus
+the city's grace days; a child who does not report (or whose parent gives the place up) loses the place, which
+goes back to the school's places, and the bureau follows up that the child goes to school somewhere (义务教育法
+Arts. 5 and 58). A refusal opens a re-check window (复核) with its own task.
 
 Edit here, then:
     python tools/bpmn_layout.py school_placement   → bpmn/school_placement.bpmn
@@ -22,6 +25,10 @@ target_grade = 1 if entry_type == "grade1" else grade"""
 
 # The re-check (复核) must be asked for within the city's window, counted in working days from the refusal.
 RECHECK_DEADLINE = """recheck_deadline = after_working_days(recheck_days)[:10]"""
+
+# The offer says: report on the report date; not reported without a reason by then (plus the city's grace days,
+# counted in working days from the report date) → deemed to give the place up (视为放弃该学位).
+ENROLMENT_DEADLINE = """enrolment_deadline = after_working_days(report_grace_days, report_date)[:10]"""
 
 BUREAU = "education_bureau"
 A, B, C, D = 240, 360, 470, 545  # rows of the education bureau's lane
@@ -61,7 +68,15 @@ ELEMENTS = [
     el("merge_assign", "xor", "", 1900, A),
     user("assign_school", "安排学位", 2000, A, "sc_assignment"),
     throw("ev_offer", "发放入学通知书", 2120, A, status="approved", letter="sc_offer", action="record_placement"),
-    el("end_offered", "end", "派位结案", 2210, A),
+    # ---- reporting at the school (报到), or the place released and the follow-up (rows A, C)
+    el("compute_enrolment_deadline", "script", "计算报到期限", 2230, A, script=ENROLMENT_DEADLINE),
+    user("record_enrolment", "登记入学报到", 2340, A, "sc_enrolment", due_from="enrolment_deadline"),
+    el("gw_enrolled", "xor", "是否报到？", 2450, A, default="f_enrolled"),
+    throw("ev_enrolled", "已报到入学", 2560, A, action="record_enrolment"),
+    el("end_enrolled", "end", "入学结案", 2660, A),
+    throw("ev_place_released", "视为放弃学位", 2450, C, action="release_placement"),
+    user("follow_up_attendance", "督促适龄儿童入学", 2560, C, "sc_attendance", due="10WD"),
+    el("end_followed_up", "end", "督促入学结案", 2670, C),
     # ---- refusal and the re-check window (rows B–D)
     el("compute_recheck", "script", "计算复核申请期限", 1130, B, script=RECHECK_DEADLINE),
     throw("ev_refused", "审核不通过告知", 1240, B, status="refused", letter="sc_refusal"),
@@ -93,6 +108,16 @@ ELEMENTS = [
         "cancel": True,
         "timer": {"date": "end_of_day(recheck_deadline)"},
         "label_at": (1360, 400),
+    },
+    {
+        "id": "b_enrolment_deadline",
+        "kind": "boundary",
+        "name": "逾期未报到",
+        "attached": "record_enrolment",
+        "offset": 0,
+        "cancel": True,
+        "timer": {"date": "end_of_day(enrolment_deadline)"},
+        "label_at": (2350, 300),
     },
 ]
 
@@ -148,7 +173,23 @@ FLOWS = [
     {"id": "f_wait", "from": "ev_eligible", "to": "merge_assign"},
     {"id": "f_to_assign", "from": "merge_assign", "to": "assign_school"},
     {"id": "f_assigned", "from": "assign_school", "to": "ev_offer"},
-    {"id": "f_offer_end", "from": "ev_offer", "to": "end_offered"},
+    {"id": "f_offer_done", "from": "ev_offer", "to": "compute_enrolment_deadline"},
+    {"id": "f_to_enrolment", "from": "compute_enrolment_deadline", "to": "record_enrolment"},
+    {"id": "f_enrolment_recorded", "from": "record_enrolment", "to": "gw_enrolled"},
+    {"id": "f_enrolled", "from": "gw_enrolled", "to": "ev_enrolled", "name": "已报到", "label_at": (2480, 220)},
+    {
+        "id": "f_declined",
+        "from": "gw_enrolled",
+        "to": "ev_place_released",
+        "route": "v",
+        "name": "放弃学位",
+        "cond": 'enrolment == "declined"',
+        "label_at": (2460, 340),
+    },
+    {"id": "f_enrolled_end", "from": "ev_enrolled", "to": "end_enrolled"},
+    {"id": "f_not_reported", "from": "b_enrolment_deadline", "to": "ev_place_released", "route": "vh"},
+    {"id": "f_to_follow_up", "from": "ev_place_released", "to": "follow_up_attendance"},
+    {"id": "f_followed_up", "from": "follow_up_attendance", "to": "end_followed_up"},
     {"id": "f_recheck_deadline", "from": "compute_recheck", "to": "ev_refused"},
     {"id": "f_refused", "from": "ev_refused", "to": "record_recheck"},
     {"id": "f_recheck_recorded", "from": "record_recheck", "to": "gw_requested"},
@@ -177,7 +218,7 @@ FLOWS = [
     {"id": "f_recheck_lapsed", "from": "b_recheck_deadline", "to": "end_recheck_lapsed", "route": "v"},
 ]
 
-for _task, _row in (("check_materials", B), ("decide_recheck", D)):
+for _task, _row in (("check_materials", B), ("decide_recheck", D), ("follow_up_attendance", D)):
     _elements, _flows = escalation(ELEMENTS, _task, row_y=_row)
     ELEMENTS.extend(_elements)
     FLOWS.extend(_flows)
@@ -185,7 +226,7 @@ for _task, _row in (("check_materials", B), ("decide_recheck", D)):
 PROCESS = {
     "id": "school_placement",
     "name": "随迁子女义务教育入学",
-    "width": 2260,
+    "width": 2760,
     "lanes": [
         {"key": "window", "name": "受理窗口", "height": 150},
         {"key": BUREAU, "name": "区教育局", "height": 450},

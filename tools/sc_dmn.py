@@ -2,7 +2,7 @@
 
 rules.md §4.4 D-SC-1 (eligibility, hit policy FIRST: SpiffWorkflow's UNIQUE returns the first matching rule, so
 the rows are in FIRST order) and the city's parameters (the age cut-off, the months of residence and social
-insurance, the points threshold, the re-check window). Every figure is a local parameter ([S]/[U]): a city
+insurance, the points threshold, the re-check window, the grace days to report at the school). Every figure is a local parameter ([S]/[U]): a city
 edits its row here and redeploys; docs/school-placement.md says where each default comes from.
 """
 
@@ -16,7 +16,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from dmn_table import table
 
 # (district code, cut-off month-day, minimum age, months of permit residence, months of social insurance,
-#  points threshold for the points route, working days to ask for a re-check, basis)
+#  points threshold for the points route, working days to ask for a re-check, working days after the report
+#  date before an unreported place is released, basis)
 PARAMETERS = [
     (
         "330106",
@@ -26,27 +27,46 @@ PARAMETERS = [
         12,
         60,
         5,
+        3,
         "西湖区：当年8月31日前满6周岁；居住证满12个月、社保满12个月且在缴，或积分达60分",
     ),
 ]
-DEFAULT = ("08-31", 6, 6, 6, 50, 5, "默认参数：8月31日前满6周岁；居住6个月、社保6个月且在缴，或积分达50分")
+DEFAULT = ("08-31", 6, 6, 6, 50, 5, 3, "默认参数：8月31日前满6周岁；居住6个月、社保6个月且在缴，或积分达50分")
 
 
 def parameter_rows():
     rows = []
-    for code, cutoff, age, residence, insurance, points, recheck, basis in PARAMETERS:
+    for code, cutoff, age, residence, insurance, points, recheck, grace, basis in PARAMETERS:
         rows.append(
             (
                 [f'"{code}"'],
-                [f'"{cutoff}"', str(age), str(residence), str(insurance), str(points), str(recheck), f'"{basis}"'],
+                [
+                    f'"{cutoff}"',
+                    str(age),
+                    str(residence),
+                    str(insurance),
+                    str(points),
+                    str(recheck),
+                    str(grace),
+                    f'"{basis}"',
+                ],
                 basis,
             )
         )
-    cutoff, age, residence, insurance, points, recheck, basis = DEFAULT
+    cutoff, age, residence, insurance, points, recheck, grace, basis = DEFAULT
     rows.append(
         (
             [""],
-            [f'"{cutoff}"', str(age), str(residence), str(insurance), str(points), str(recheck), f'"{basis}"'],
+            [
+                f'"{cutoff}"',
+                str(age),
+                str(residence),
+                str(insurance),
+                str(points),
+                str(recheck),
+                str(grace),
+                f'"{basis}"',
+            ],
             basis,
         )
     )
@@ -65,6 +85,7 @@ TABLES = {
             ("社会保险缴纳月数", "min_insurance_months", "integer"),
             ("积分入学分数线", "points_threshold", "integer"),
             ("复核申请期限（工作日）", "recheck_days", "integer"),
+            ("逾期未报到宽限（工作日）", "report_grace_days", "integer"),
             ("参数依据", "parameters_basis", "string"),
         ],
         parameter_rows(),

@@ -39,6 +39,7 @@ class EventKind(enum.StrEnum):
     CASE_LINKED = "case_linked"  # linked to another case (payload: link_kind, direction, case_id, number, …)
     PERMIT_STATUS_CHANGED = "permit_status_changed"  # a residence permit linked to the case changed (app/permits)
     PLACEMENT_ROUND = "placement_round"  # an allocation round ranked the case (payload: round_id, rank, lot, result)
+    PLACE_CHANGED = "place_changed"  # the school place: reported (enrolled) or released (payload: change, title, on)
 
 
 def record(

@@ -122,6 +122,17 @@ def linked_cases(user: User, case: Case) -> list[dict[str, Any]]:
     return result
 
 
+PERMIT_FACTS = (
+    "age",
+    "residence_months",
+    "applicant_mode",
+    "eligible",
+    "eligibility_basis",
+    "ineligible_reason",
+    "issue_policy",
+)
+
+
 def task_page(user: User, task_id: int) -> dict[str, Any]:
     task = inbox.get_task_for(user, task_id)
     case = task.case
@@ -134,18 +145,9 @@ def task_page(user: User, task_id: int) -> dict[str, Any]:
         "case": case,
         "definition": definition,
         "application_form": specs.form_for(version, specs.start_form_id(version)),
-        "facts": {
-            k: context_data.get(k)
-            for k in (
-                "age",
-                "residence_months",
-                "applicant_mode",
-                "eligible",
-                "eligibility_basis",
-                "ineligible_reason",
-                "issue_policy",
-            )
-        },
+        # The residence-permit application's decision facts (D-RP-1..3). Other services decide with tables of
+        # their own (school places also have an `eligible`), so the panel is for this service only.
+        "facts": {k: context_data.get(k) for k in PERMIT_FACTS} if case.service == "residence_permit" else {},
         # What the form's conditions read (materials required_when a DMN result, e.g. legal aid's means_route):
         # the same data the server validates against (cases.service._complete_locked), not only the application.
         "form_context": {**case.data.get("application", {}), **context_data},

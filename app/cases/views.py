@@ -163,6 +163,7 @@ EVENT_LABELS = {
     "case_linked": _l("Linked case"),
     "permit_status_changed": _l("Residence permit record changed"),
     "placement_round": _l("Ranked in an allocation round"),
+    "place_changed": _l("School place"),
 }
 LINK_LABELS = {
     ("referral", "outgoing"): _l("Referred to"),

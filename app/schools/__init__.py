@@ -1,5 +1,6 @@
 """School places for migrants' children (随迁子女入学, rules.md §4): applications, the eligibility table, schools
-with catchments and places, allocation rounds with a recorded lottery, offers (入学通知书) and re-checks (复核)."""
+with catchments and places, allocation rounds with a recorded lottery, offers (入学通知书), reporting at the
+school (报到) or the place released and the follow-up, and re-checks (复核)."""
 
 from flask_babel import lazy_gettext as _l
 
@@ -26,7 +27,11 @@ SCHOOL_PLACEMENT = services.register(
         intake_unit_kinds=frozenset({UnitKind.EDUCATION_BUREAU, UnitKind.SERVICE_CENTRE}),
         online_intake_unit_kind=UnitKind.EDUCATION_BUREAU,
         decision_facts=service.decision_facts,
-        actions={"record_placement": service.record_placement},
+        actions={
+            "record_placement": service.record_placement,
+            "record_enrolment": service.record_enrolment,
+            "release_placement": service.release_placement,
+        },
         materials_form="sc_materials",
         start_data=service.start_data,
         decision_labels={

@@ -160,13 +160,13 @@ def seed(units: dict[str, OrgUnit], users: dict[str, User], rng: random.Random) 
     db.session.commit()
     bureau, head = users["education1"], users["education_lead"]
 
-    def apply(community: str, days_ago: float, *, entry_type: str = "grade1", issued=150, registered=8, **overrides):
+    def apply(community: str, days_ago: float, *, entry_type="grade1", issued=150, registered=8, year=None, **extra):
         issued_on = real_today - timedelta(days=issued)
         holder = permit_holder(
             units, users, rng, community=community, issued_on=issued_on, registered_months_before=registered
         )
         clock.freeze(moment(days_ago))
-        form = school_form(holder, rng, school_year, entry_type=entry_type, **overrides)
+        form = school_form(holder, rng, year or school_year, entry_type=entry_type, **extra)
         case, _code = cases.open_case(service="school_placement", form=form, actor=bureau, locale="zh")
         return holder, form, case
 
@@ -238,5 +238,44 @@ def seed(units: dict[str, OrgUnit], users: dict[str, User], rng: random.Random) 
                     "积分未达分数线，不符合本区规定条件",
                 },
             )
+    _seed_reporting(units, users, apply, check, school_year - 1)
     clock.freeze(None)
     db.session.commit()
+
+
+def _seed_reporting(units, users, apply, check, current_year: int) -> None:
+    """Transfers into this school year, placed three weeks ago with report dates already past: one child
+    reported (closed), one parent gave the place up (followed up, closed), one never came (the deadline timer
+    released the place; the follow-up is open)."""
+    from app.cases import timers
+    from app.schools.models import School
+
+    bureau = users["education1"]
+    for school in db.session.query(School):
+        for grade in (3, 4):
+            db.session.add(SchoolCapacity(school_id=school.id, school_year=current_year, grade=grade, places=1))
+    db.session.flush()
+    placed = []
+    for index, (community, school_code) in enumerate((("C0101", "XH-P01"), ("C0201", "XH-P02"), ("C0301", "XH-P03"))):
+        _holder, form, case = apply(community, 25 - index, entry_type="transfer", year=current_year)
+        check(case, form, 24 - index)
+        clock.freeze(moment(21 - index))
+        report_on = clock.today() + timedelta(days=7)
+        _do(case.id, bureau, {"school_code": school_code, "report_date": report_on.isoformat()})
+        placed.append((case, report_on))
+    (reported, report_on), (declined, _), _never_came = placed
+    clock.freeze(moment(13))
+    _do(reported.id, bureau, {"enrolment": "enrolled", "reported_on": report_on.isoformat(), "student_number": ""})
+    _do(declined.id, bureau, {"enrolment": "declined", "enrolment_note": "家长书面放弃：全家返回原籍，孩子在老家就读"})
+    clock.freeze(moment(11))
+    _do(
+        declined.id,
+        bureau,
+        {
+            "contacted_on": clock.today().isoformat(),
+            "attendance_finding": "left_district",
+            "attendance_note": "电话联系家长，孩子已在原籍阜阳市颍州区第二小学就读。",
+        },
+    )
+    clock.freeze(moment(2))
+    timers.fire_due(now=clock.utcnow())  # the third child's report deadline passed: the place goes back

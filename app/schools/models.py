@@ -112,6 +112,14 @@ class SchoolPlacement(db.Model):
     round_id: Mapped[int | None] = mapped_column(ForeignKey("placement_rounds.id"))
     rank: Mapped[int | None] = mapped_column(Integer)  # position in the round's ranking (points, tie-breakers, lot)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    enrolled_on: Mapped[date | None] = mapped_column(Date)  # the day the child reported at the school (报到)
+    # A place given up or not taken up by the deadline goes back to the school: released rows hold no place.
+    released_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    release_reason: Mapped[str | None] = mapped_column(String(20))  # "declined" | "not_reported"
 
     school = relationship("School")
     case = relationship("Case")
+
+
+# The placements that still hold a place: what every count of places given uses.
+HOLDS_PLACE = SchoolPlacement.released_at.is_(None)

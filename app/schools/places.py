@@ -11,7 +11,7 @@ from app.accounts.models import AuditEntry, User
 from app.core.clock import today
 from app.core.errors import NotFound, PermissionDenied, ValidationFailed
 from app.extensions import db
-from app.schools.models import School, SchoolCapacity, SchoolCatchment, SchoolKind, SchoolPlacement
+from app.schools.models import HOLDS_PLACE, School, SchoolCapacity, SchoolCatchment, SchoolKind, SchoolPlacement
 from app.schools.permissions import can_manage
 
 GRADES = range(1, 7)  # the district's schools in Anju are primary schools (grades 1–6)
@@ -34,7 +34,7 @@ def schools_page(school_year: int) -> dict[str, Any]:
         (school_id, grade): count
         for school_id, grade, count in db.session.execute(
             select(SchoolPlacement.school_id, SchoolPlacement.grade, func.count(SchoolPlacement.id))
-            .where(SchoolPlacement.school_year == school_year)
+            .where(SchoolPlacement.school_year == school_year, HOLDS_PLACE)
             .group_by(SchoolPlacement.school_id, SchoolPlacement.grade)
         )
     }
@@ -79,7 +79,7 @@ def set_places(*, actor: User, school_code: str, school_year: Any, places: dict[
     given = dict(
         db.session.execute(
             select(SchoolPlacement.grade, func.count(SchoolPlacement.id))
-            .where(SchoolPlacement.school_id == school.id, SchoolPlacement.school_year == year)
+            .where(SchoolPlacement.school_id == school.id, SchoolPlacement.school_year == year, HOLDS_PLACE)
             .group_by(SchoolPlacement.grade)
         ).all()
     )

@@ -19,15 +19,24 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from app.accounts.models import User
+from app.cases.lifecycle import EventKind, record
 from app.cases.models import Case
 from app.cases.outcomes import missing_material_facts
-from app.core.clock import today
+from app.core.clock import today, utcnow
 from app.core.errors import ValidationFailed
 from app.extensions import db
 from app.forms import sources
 from app.permits.queries import holder_permit_facts
 from app.points.service import points_total
-from app.schools.models import PlacementKind, School, SchoolCapacity, SchoolCatchment, SchoolKind, SchoolPlacement
+from app.schools.models import (
+    HOLDS_PLACE,
+    PlacementKind,
+    School,
+    SchoolCapacity,
+    SchoolCatchment,
+    SchoolKind,
+    SchoolPlacement,
+)
 
 # Set by an allocation round while it completes its cases' tasks: case id → {"round_id", "rank"}.
 _ROUND: contextvars.ContextVar[dict[int, dict[str, int]] | None] = contextvars.ContextVar("round", default=None)
@@ -92,6 +101,7 @@ def places_taken(school_id: int, school_year: int, grade: int) -> int:
             SchoolPlacement.school_id == school_id,
             SchoolPlacement.school_year == school_year,
             SchoolPlacement.grade == grade,
+            HOLDS_PLACE,
         )
     )
 
@@ -176,6 +186,40 @@ def record_placement(case: Case, data: dict[str, Any], actor: User | None) -> No
             "round_id": by_round.get("round_id"),
         },
     }
+
+
+def _placement_of(case: Case) -> SchoolPlacement:
+    placement = db.session.scalar(select(SchoolPlacement).where(SchoolPlacement.case_id == case.id))
+    if placement is None:  # the process only reaches these milestones after record_placement
+        raise ValidationFailed({"enrolment": [_("This case holds no school place.")]})
+    return placement
+
+
+def record_enrolment(case: Case, data: dict[str, Any], actor: User | None) -> None:
+    """The milestone `record_enrolment`: the child reported at the school (报到) on the day the task gave."""
+    placement = _placement_of(case)
+    placement.enrolled_on = date.fromisoformat(data["reported_on"])
+    school = placement.school.name_zh
+    record(case, EventKind.PLACE_CHANGED, actor=actor, change="enrolled", title=school, on=data["reported_on"])
+    case.data = {
+        **case.data,
+        "placement": {
+            **case.data.get("placement", {}),
+            "enrolled_on": data["reported_on"],
+            "student_number": (data.get("student_number") or "").strip() or None,
+        },
+    }
+
+
+def release_placement(case: Case, data: dict[str, Any], actor: User | None) -> None:
+    """The milestone `release_placement`: the parent gave the place up, or the child did not report by the
+    deadline (the boundary timer; no actor). The place goes back to the school at once: every count of places
+    given leaves released rows out, so the next allocation round or caseworker can give it to a waiting child."""
+    placement = _placement_of(case)
+    reason = "declined" if data.get("enrolment") == "declined" else "not_reported"
+    placement.released_at, placement.release_reason = utcnow(), reason
+    record(case, EventKind.PLACE_CHANGED, actor=actor, change=reason, title=placement.school.name_zh)
+    case.data = {**case.data, "placement": {**case.data.get("placement", {}), "released": reason}}
 
 
 # ---------------------------------------------------------------- letter facts

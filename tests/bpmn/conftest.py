@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -48,6 +49,10 @@ class Run:
         workflow = self.workflow
         self.reached += engine.fire_due_timers(workflow, self.bundle, now=when)
         self.state = engine.serialize(workflow)
+
+    def timers(self) -> dict[str, datetime]:
+        """Pending timer events → when each fires."""
+        return {t.element_id: t.fire_at for t in engine.pending_timers(self.workflow)}
 
     def milestones(self, key: str) -> list[str]:
         return [r.properties[key] for r in self.reached if key in r.properties]

@@ -63,9 +63,6 @@ class LaRun(Run):
     def __init__(self, bundle, **overrides):
         super().__init__(bundle, **{**BASE, **overrides})
 
-    def timers(self) -> dict[str, datetime]:
-        return {t.element_id: t.fire_at for t in engine.pending_timers(self.workflow)}
-
     def fire(self, when: datetime) -> None:
         workflow = self.workflow
         self.reached += engine.fire_due_timers(workflow, self.bundle, now=when)

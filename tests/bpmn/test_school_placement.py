@@ -56,9 +56,42 @@ def test_eligible_child_waits_for_a_place_then_gets_the_offer(school_bundle):
     assert run.data["eligible"] is True and run.data["eligibility_result"] == "eligible_conditions"
     assert run.ready() == ["assign_school"] and run.milestones("status")[-1] == "in_review"
     run.complete("assign_school", {"school_code": "XH-P01", "report_date": "2027-08-28"})
-    assert engine.is_completed(run.workflow)
     assert run.milestones("letter")[-1] == "sc_offer" and run.milestones("action") == ["record_placement"]
     assert run.milestones("status")[-1] == "approved"
+    # Then the child reports at the school: a Saturday report date + 3 working days of grace
+    assert run.ready() == ["record_enrolment"] and run.data["enrolment_deadline"] == "2027-09-01"
+    run.complete("record_enrolment", {"enrolment": "enrolled", "reported_on": "2027-08-28"})
+    assert run.milestones("action") == ["record_placement", "record_enrolment"]
+    assert engine.is_completed(run.workflow)
+
+
+def offered(bundle) -> Run:
+    run = Run(bundle)
+    run.complete("check_materials", COMPLETE)
+    run.complete("assign_school", {"school_code": "XH-P01", "report_date": "2027-08-28"})
+    return run
+
+
+def test_a_parent_who_gives_the_place_up_releases_it_and_the_bureau_follows_up(school_bundle):
+    run = offered(school_bundle)
+    run.complete("record_enrolment", {"enrolment": "declined", "enrolment_note": "全家返回原籍，孩子在老家入学"})
+    assert run.milestones("action")[-1] == "release_placement" and run.ready() == ["follow_up_attendance"]
+    run.complete(
+        "follow_up_attendance",
+        {"contacted_on": "2027-09-03", "attendance_finding": "left_district", "attendance_note": "已在原籍入学"},
+    )
+    assert engine.is_completed(run.workflow) and run.milestones("status")[-1] == "approved"
+
+
+def test_a_child_who_does_not_report_by_the_deadline_loses_the_place(school_bundle):
+    from datetime import datetime
+
+    run = offered(school_bundle)
+    assert run.timers()["b_enrolment_deadline"] == datetime.fromisoformat("2027-09-01T23:59:59+08:00")
+    run.fire_timers_at(datetime.fromisoformat("2027-09-01T23:00:00+08:00"))  # not yet
+    assert run.ready() == ["record_enrolment"]
+    run.fire_timers_at(datetime.fromisoformat("2027-09-02T00:00:01+08:00"))
+    assert run.milestones("action")[-1] == "release_placement" and run.ready() == ["follow_up_attendance"]
 
 
 def test_one_supplement_then_on_to_eligibility(school_bundle):

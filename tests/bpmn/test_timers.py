@@ -39,9 +39,6 @@ def friday():
 
 
 class TimerRun(Run):
-    def timers(self) -> dict[str, datetime]:
-        return {t.element_id: t.fire_at for t in engine.pending_timers(self.workflow)}
-
     def fire(self, when: datetime | None = None) -> list[engine.Reached]:
         workflow = self.workflow
         reached = engine.fire_due_timers(workflow, self.bundle, now=when)

@@ -1,13 +1,14 @@
 """A school place for a migrant child through the real UI: the education bureau takes the application (the
 parent's permit is looked up, not typed), checks the documents, its head runs the allocation round with a
-public seed and re-runs it, and the offer letter (入学通知书) carries the child, school and report date."""
+public seed and re-runs it, the offer letter (入学通知书) carries the child, school and report date, and the
+child's reporting at the school closes the case."""
 
 from __future__ import annotations
 
 import random
 import re
 import shutil
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -136,4 +137,27 @@ def test_from_the_bureau_window_to_the_round_and_the_offer_letter(page: Page, li
     text = pdftotext(pdf)
     assert child["child_name"] in text and child["child_id_number"] in text
     assert "杭州市西湖区宝石小学" in text and f"{year}年8月28日" in text and "报到" in text
+
+    # The child reports at the school on the report date: the bureau records it and the case closes.
+    from app.core import clock
+
+    clock.freeze(datetime(year, 8, 31, 10, 0, tzinfo=clock.CHINA_TZ))
+    try:
+        nav_link(page, live_server, "Inbox").click()
+        page.get_by_role("link", name=live_server.name("Unclaimed in my units", prefix=True)).click()
+        row = page.get_by_role("row").filter(has_text=case_number)
+        expect(row).to_contain_text("登记入学报到")
+        row.get_by_role("link", name="登记入学报到").click()
+        enrolment = form_definition("sc_enrolment")
+        fill_form(page, enrolment, {"enrolment": "enrolled", "reported_on": date(year, 8, 28).isoformat()})
+        screenshot(page, "sc-06-enrolment", viewport=PHONE)
+        page.get_by_role("button", name=live_server.name("Complete task")).click()
+        expect(page).to_have_url(re.compile(r"/inbox/"))
+        page.goto(case_url)
+        timeline = page.get_by_role("region", name=t("Timeline"))
+        expect(timeline).to_contain_text(t("reported at the school on %(day)s", day=date(year, 8, 28).isoformat()))
+        expect(timeline).to_contain_text(t("Case closed"))
+        screenshot(page, "sc-07-enrolled")
+    finally:
+        clock.freeze(None)
     log_out(page, live_server)

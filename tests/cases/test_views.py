@@ -29,6 +29,8 @@ def test_intake_over_http_then_inbox_claim_and_complete(client, db, world):
     inbox = client.get("/inbox/?view=unit").get_data(as_text=True)
     assert "材料审查" in inbox and case.number in inbox
     task = db.session.scalars(select(HumanTask)).one()
+    task_page = client.get(f"/inbox/tasks/{task.id}").get_data(as_text=True)
+    assert "辅助审查信息" in task_page and "D-RP-1" in task_page  # the permit's decision facts beside the form
     assert post_form(client, f"/inbox/tasks/{task.id}", {}).status_code == 422  # nothing chosen: errors shown
     response = post_form(client, f"/inbox/tasks/{task.id}", materials())
     assert response.status_code == 302 and response.location.endswith("/inbox/")

@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 
 from app.cases import service
 from app.cases.models import Case, CaseEvent, CaseStatus
+from app.core import clock
 from app.core.errors import PermissionDenied, ValidationFailed
 from app.letters.models import Letter
 from app.schools import rounds
@@ -229,7 +230,79 @@ def test_the_recheck_window_closes_by_itself(db, apply, schools):
     check(db, case, form, schools.users["education1"])
     deadline = open_tasks(db, case.id)[0].due_at
     at("2026-11-30")  # the 5th working day after Friday 2026-11-20 is Friday 2026-11-27
-    assert timers.fire_due(now=__import__("app.core.clock", fromlist=["utcnow"]).utcnow()) >= 1
+    assert timers.fire_due(now=clock.utcnow()) >= 1
     db.session.expire_all()
     assert open_tasks(db, case.id) == [] and deadline is not None
     assert db.session.get(Case, case.id).status == CaseStatus.REFUSED
+
+
+def placement_of(db, case) -> SchoolPlacement:
+    return db.session.scalars(select(SchoolPlacement).where(SchoolPlacement.case_id == case.id)).one()
+
+
+def test_reporting_at_the_school_closes_the_case_with_the_day_recorded(db, apply, schools):
+    bureau = schools.users["education1"]
+    case, form = apply("C0201")
+    check(db, case, form, bureau)
+    assign(db, case, bureau)
+    db.session.commit()
+    (task,) = open_tasks(db, case.id)
+    assert (task.task_name, task.unit_id) == ("record_enrolment", schools.units["EDU"].id)
+    assert task.due_at.astimezone(clock.CHINA_TZ).date() == date(2027, 9, 1)  # Sat 28 August + 3 working days
+    at("2027-08-30")
+    with pytest.raises(ValidationFailed) as refused:
+        do(db, case, bureau, {"enrolment": "enrolled"})
+    db.session.rollback()
+    assert "报到日期" in refused.value.errors["reported_on"][0]
+    do(db, case, bureau, {"enrolment": "enrolled", "reported_on": "2027-08-28", "student_number": "G330106202101"})
+    db.session.commit()
+    placement = placement_of(db, case)
+    assert placement.enrolled_on == date(2027, 8, 28) and placement.released_at is None
+    assert case.closed_at is not None and case.status == CaseStatus.APPROVED
+    assert case.data["placement"]["student_number"] == "G330106202101"
+    (event,) = [e for e in case.events if e.kind == "place_changed"]
+    assert (event.payload["change"], event.payload["on"], event.actor_id) == ("enrolled", "2027-08-28", bureau.id)
+
+
+def test_a_place_not_taken_up_goes_back_to_the_school_and_the_bureau_follows_up(db, apply, schools):
+    from app.cases import timers
+
+    bureau = schools.users["education1"]
+    offered = []
+    for _ in range(2):  # XH-P02's two grade-1 places
+        case, form = apply("C0201")
+        check(db, case, form, bureau)
+        assign(db, case, bureau)
+        db.session.commit()
+        offered.append(case)
+    waiting, form = apply("C0201")
+    check(db, waiting, form, bureau)
+    at("2027-08-31")
+    do(db, offered[1], bureau, {"enrolment": "declined", "enrolment_note": "全家返回原籍，孩子在老家入学"})
+    db.session.commit()
+    assert placement_of(db, offered[1]).release_reason == "declined"
+    assert [t.task_name for t in open_tasks(db, offered[1].id)] == ["follow_up_attendance"]
+
+    at("2027-09-02")  # the first child's deadline (1 September) has passed without a report
+    assert timers.fire_due(now=clock.utcnow()) >= 1
+    db.session.expire_all()
+    released = placement_of(db, offered[0])
+    assert released.release_reason == "not_reported" and released.released_at is not None
+    (follow_up,) = open_tasks(db, offered[0].id)
+    assert (follow_up.task_name, follow_up.unit_id) == ("follow_up_attendance", schools.units["EDU"].id)
+    assert "逾期未报到" in [e.payload.get("title") for e in offered[0].events if e.kind == "timer_fired"]
+    changes = [(e.payload["change"], e.actor_id) for e in offered[0].events if e.kind == "place_changed"]
+    assert changes == [("not_reported", None)]  # released by the timer: no person acted
+
+    # Both places are free again: the waiting child gets one at the same school
+    do(db, waiting, bureau, {"school_code": "XH-P02", "report_date": "2027-09-06"}, "assign_school")
+    db.session.commit()
+    assert placement_of(db, waiting).school.code == "XH-P02"
+    do(
+        db,
+        offered[0],
+        bureau,
+        {"contacted_on": "2027-09-02", "attendance_finding": "ordered_to_correct", "attendance_note": "已责令限期送学"},
+    )
+    db.session.commit()
+    assert db.session.get(Case, offered[0].id).closed_at is not None

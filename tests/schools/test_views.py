@@ -87,3 +87,15 @@ def test_a_round_from_the_form_to_its_page_and_the_replay(app, db, apply, school
     login(bureau, "education1")
     assert bureau.get(done.location).status_code == 200  # caseworkers may read the round
     assert "组织派位" not in bureau.get("/schools/rounds").get_data(as_text=True)
+
+
+def test_a_school_task_page_shows_no_residence_permit_decision_panel(app, db, apply, schools):
+    from tests.schools.conftest import open_tasks
+
+    case, form = apply("C0201")
+    check(db, case, form, schools.users["education1"])  # eligible: the workflow now holds `eligible` = True
+    (task,) = open_tasks(db, case.id)
+    bureau = app.test_client()
+    login(bureau, "education1")
+    page = bureau.get(f"/inbox/tasks/{task.id}").get_data(as_text=True)
+    assert "安排学位" in page and "辅助审查信息" not in page and "D-RP-1" not in page
