@@ -34,42 +34,14 @@ PARAMETERS = [
 DEFAULT = ("08-31", 6, 6, 6, 50, 5, 3, "默认参数：8月31日前满6周岁；居住6个月、社保6个月且在缴，或积分达50分")
 
 
+def _outputs(cutoff, age, residence, insurance, points, recheck, grace, basis) -> list[str]:
+    numbers = (age, residence, insurance, points, recheck, grace)
+    return [f'"{cutoff}"', *(str(n) for n in numbers), f'"{basis}"']
+
+
 def parameter_rows():
-    rows = []
-    for code, cutoff, age, residence, insurance, points, recheck, grace, basis in PARAMETERS:
-        rows.append(
-            (
-                [f'"{code}"'],
-                [
-                    f'"{cutoff}"',
-                    str(age),
-                    str(residence),
-                    str(insurance),
-                    str(points),
-                    str(recheck),
-                    str(grace),
-                    f'"{basis}"',
-                ],
-                basis,
-            )
-        )
-    cutoff, age, residence, insurance, points, recheck, grace, basis = DEFAULT
-    rows.append(
-        (
-            [""],
-            [
-                f'"{cutoff}"',
-                str(age),
-                str(residence),
-                str(insurance),
-                str(points),
-                str(recheck),
-                str(grace),
-                f'"{basis}"',
-            ],
-            basis,
-        )
-    )
+    rows = [([f'"{code}"'], _outputs(*values), values[-1]) for code, *values in PARAMETERS]
+    rows.append(([""], _outputs(*DEFAULT), DEFAULT[-1]))
     return rows
 
 

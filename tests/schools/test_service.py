@@ -30,6 +30,18 @@ def assign(db, case, user, school: str = "XH-P02") -> None:
     do(db, case, user, {"school_code": school, "report_date": "2027-08-28"}, "assign_school")
 
 
+def fill_xh_p02(db, apply, bureau) -> list[Case]:
+    """Two children checked and given XH-P02's two grade-1 places (C0201 is its catchment)."""
+    offered = []
+    for _ in range(2):
+        case, form = apply("C0201")
+        check(db, case, form, bureau)
+        assign(db, case, bureau)
+        db.session.commit()
+        offered.append(case)
+    return offered
+
+
 def test_the_permit_is_looked_up_not_typed_and_the_bureau_gets_the_check(db, apply, schools):
     case, _form = apply("C0201")
     (task,) = open_tasks(db, case.id)
@@ -72,13 +84,7 @@ def test_one_supplement_then_assignment_and_the_offer_letter(db, apply, schools)
 
 def test_a_full_school_is_refused_naming_the_field_and_nothing_is_saved(db, apply, schools):
     bureau = schools.users["education1"]
-    filled = []
-    for _ in range(2):  # XH-P02 has two grade-1 places
-        case, form = apply("C0201")
-        check(db, case, form, bureau)
-        assign(db, case, bureau)
-        db.session.commit()
-        filled.append(case)
+    fill_xh_p02(db, apply, bureau)
     case, form = apply("C0201")
     check(db, case, form, bureau)
     before = db.session.scalar(select(func.count()).select_from(CaseEvent))
@@ -268,13 +274,7 @@ def test_a_place_not_taken_up_goes_back_to_the_school_and_the_bureau_follows_up(
     from app.cases import timers
 
     bureau = schools.users["education1"]
-    offered = []
-    for _ in range(2):  # XH-P02's two grade-1 places
-        case, form = apply("C0201")
-        check(db, case, form, bureau)
-        assign(db, case, bureau)
-        db.session.commit()
-        offered.append(case)
+    offered = fill_xh_p02(db, apply, bureau)
     waiting, form = apply("C0201")
     check(db, waiting, form, bureau)
     at("2027-08-31")
