@@ -54,6 +54,11 @@ NEXT_STEPS_BY_SERVICE = {
     ("residence_permit", "approved"): _l(
         "The permit has been approved. Collect it at the service window with the decision letter and your ID card."
     ),
+    ("school_placement", "approved"): _l(
+        "Your child has been offered a place. Take your child to the school on the day in the offer letter, with "
+        "the materials it lists. A child who does not report by then, without telling the school why, loses the "
+        "place."
+    ),
 }
 VERIFY_STATES = {
     "valid": _l("Valid"),

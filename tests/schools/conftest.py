@@ -42,7 +42,8 @@ def schools(db, world):
 
 @pytest.fixture()
 def apply(db, schools):
-    """apply(community, **form overrides) → (case, form): a parent with a permit applies on 2026-11-20."""
+    """apply(community, **form overrides) → (case, form): a parent with a permit applies on 2026-11-20;
+    apply.access_codes[case.id] is the access code the parent got."""
     rng = random.Random(7)
 
     def _apply(community: str = "C0101", *, issued_on: str = "2026-06-01", registered: int = 8, **overrides):
@@ -56,12 +57,14 @@ def apply(db, schools):
         )
         at("2026-11-20")
         form = school_form(holder, rng, 2027, **overrides)
-        case, _code = service.open_case(
+        case, code = service.open_case(
             service="school_placement", form=form, actor=schools.users["education1"], locale="zh"
         )
         db.session.commit()
+        _apply.access_codes[case.id] = code
         return case, form
 
+    _apply.access_codes = {}  # case id → the applicant access code printed on the receipt
     return _apply
 
 

@@ -99,3 +99,19 @@ def test_a_school_task_page_shows_no_residence_permit_decision_panel(app, db, ap
     login(bureau, "education1")
     page = bureau.get(f"/inbox/tasks/{task.id}").get_data(as_text=True)
     assert "安排学位" in page and "辅助审查信息" not in page and "D-RP-1" not in page
+
+
+def test_the_parent_following_an_offered_place_is_told_to_report_at_the_school(app, db, apply, schools):
+    from tests.schools.conftest import do
+
+    case, form = apply("C0201")
+    check(db, case, form, schools.users["education1"])
+    do(db, case, schools.users["education1"], {"school_code": "XH-P02", "report_date": "2027-08-28"})
+    db.session.commit()
+    parent = app.test_client()
+    token = csrf_from(parent.get("/track").get_data(as_text=True))
+    code = apply.access_codes[case.id]
+    parent.post("/track", data={"case_number": case.number, "access_code": code, "csrf_token": token})
+    page = parent.get("/track").get_data(as_text=True)
+    assert "登记入学报到" in page  # the current step, held by the education bureau
+    assert "请按入学通知书载明的日期" in page and "视为放弃该学位" in page
