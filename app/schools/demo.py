@@ -238,20 +238,19 @@ def seed(units: dict[str, OrgUnit], users: dict[str, User], rng: random.Random) 
                     "积分未达分数线，不符合本区规定条件",
                 },
             )
-    _seed_reporting(units, users, apply, check, school_year - 1)
+    _seed_reporting(users, apply, check, school_year - 1)
     clock.freeze(None)
     db.session.commit()
 
 
-def _seed_reporting(units, users, apply, check, current_year: int) -> None:
+def _seed_reporting(users, apply, check, current_year: int) -> None:
     """Transfers into this school year, placed three weeks ago with report dates already past: one child
     reported (closed), one parent gave the place up (followed up, closed), one never came (the deadline timer
     released the place; the follow-up is open)."""
     from app.cases import timers
-    from app.schools.models import School
 
     bureau = users["education1"]
-    for school in db.session.query(School):
+    for school in db.session.scalars(db.select(School)):
         for grade in (3, 4):
             db.session.add(SchoolCapacity(school_id=school.id, school_year=current_year, grade=grade, places=1))
     db.session.flush()
