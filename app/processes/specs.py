@@ -14,7 +14,7 @@ from pathlib import Path
 
 from flask import current_app
 from lxml import etree
-from sqlalchemy import inspect, select
+from sqlalchemy import bindparam, inspect, select
 
 from app.core.errors import NotFound, ProcessDefinitionError
 from app.extensions import db
@@ -132,13 +132,16 @@ def deploy_if_schema_ready() -> None:
         log.error("process definitions NOT deployed: %s", exc)
 
 
+_LATEST_VERSION_ID = (  # built once: every opened case asks
+    select(ProcessVersion.id)
+    .where(ProcessVersion.process_id == bindparam("process_id"))
+    .order_by(ProcessVersion.version_number.desc())
+    .limit(1)
+)
+
+
 def latest_version_info(process_id: str) -> VersionInfo:
-    version_id = db.session.scalar(
-        select(ProcessVersion.id)
-        .where(ProcessVersion.process_id == process_id)
-        .order_by(ProcessVersion.version_number.desc())
-        .limit(1)
-    )
+    version_id = db.session.scalar(_LATEST_VERSION_ID, {"process_id": process_id})
     if version_id is None:
         raise NotFound(f"process {process_id!r} is not deployed")
     return version_info(version_id)

@@ -7,8 +7,10 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
+from SpiffWorkflow.util.task import TaskIterator, TaskState
 
 from app.processes import engine
+from app.processes.engine.workflow import tasks_in_state
 
 BPMN_DIR = Path(__file__).resolve().parents[2] / "bpmn"
 _keys = itertools.count()
@@ -18,6 +20,16 @@ def load_sources(process_id: str) -> tuple[dict[str, str], dict[str, str]]:
     bpmn = {f"{process_id}.bpmn": (BPMN_DIR / f"{process_id}.bpmn").read_text(encoding="utf-8")}
     dmn = {p.name: p.read_text(encoding="utf-8") for p in BPMN_DIR.glob("*.dmn")}
     return bpmn, dmn
+
+
+def assert_walks_agree(workflow) -> None:
+    """engine.workflow.tasks_in_state finds what SpiffWorkflow's own iterators find, in the same order, for every
+    definite state — the tree walks the engine replaced (engine/workflow.py)."""
+    for state in (TaskState.FUTURE, TaskState.WAITING, TaskState.READY, TaskState.STARTED, TaskState.DEFINITE_MASK):
+        for part in (workflow, *workflow.subprocesses.values()):
+            assert list(tasks_in_state(part, state)) == part.get_tasks(state=state)
+            plain = list(TaskIterator(part.task_tree, state=state))
+            assert list(tasks_in_state(part, state, into_subprocesses=False)) == plain
 
 
 class Run:
@@ -30,6 +42,10 @@ class Run:
         self.bundle = bundle
         workflow, reached = engine.start(bundle, {**self.BASE, **overrides})
         self.reached = list(reached)
+        self._save(workflow)
+
+    def _save(self, workflow) -> None:
+        assert_walks_agree(workflow)
         self.state = engine.serialize(workflow)
 
     @property
@@ -43,12 +59,12 @@ class Run:
         workflow = self.workflow
         task = next(t for t in engine.ready_user_tasks(workflow, self.bundle) if t.name == name)
         self.reached += engine.complete_user_task(workflow, self.bundle, task.id, data)
-        self.state = engine.serialize(workflow)
+        self._save(workflow)
 
     def fire_timers_at(self, when) -> None:
         workflow = self.workflow
         self.reached += engine.fire_due_timers(workflow, self.bundle, now=when)
-        self.state = engine.serialize(workflow)
+        self._save(workflow)
 
     def timers(self) -> dict[str, datetime]:
         """Pending timer events → when each fires."""

@@ -1,10 +1,11 @@
-"""The one door to SpiffWorkflow. Nothing else in Anju imports it.
+"""The one door to SpiffWorkflow: nothing outside this package imports it.
 
 Design (see docs/engine.md):
 - A deployed process version is parsed once per process into a `ProcessBundle` (spec, subprocess specs and
   Anju's metadata per task) and cached by content hash.
-- A case's saved state is the serialized workflow WITHOUT its spec: the spec is about half of the bytes and
-  would otherwise be rebuilt on every load (measured-facts.md). On load the cached spec objects are re-attached.
+- A case's saved state is the serialized workflow WITHOUT its spec (engine.workflow): the spec is about half of
+  the bytes and would otherwise be rebuilt on every load (measured-facts.md). On load the cached spec objects
+  are re-attached. The workflow class is SpiffWorkflow's with its hot tree walks made cheap (engine.workflow).
 - Scripts, gateway conditions and DMN cells run in a sandbox (processes.scripting): AST allow-list, minimal
   builtins, allow-listed functions only.
 """
@@ -20,12 +21,9 @@ from typing import Any
 from uuid import UUID
 
 from lxml import etree
-from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
 from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
 from SpiffWorkflow.bpmn.script_engine.python_environment import BasePythonScriptEngineEnvironment
-from SpiffWorkflow.bpmn.serializer.default.workflow import BpmnWorkflowConverter, WorkflowConverter
-from SpiffWorkflow.bpmn.serializer.workflow import BpmnWorkflowSerializer
 from SpiffWorkflow.bpmn.specs.event_definitions import timer as _spiff_timer
 from SpiffWorkflow.bpmn.specs.event_definitions.message import MessageEventDefinition
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import (
@@ -35,15 +33,15 @@ from SpiffWorkflow.bpmn.specs.event_definitions.timer import (
 from SpiffWorkflow.bpmn.specs.mixins.events.event_types import CatchingEvent, ThrowingEvent
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.spiff.parser.process import VALIDATOR, SpiffBpmnParser
-from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
 from SpiffWorkflow.util.task import TaskState
 
 from app.core import clock
 from app.core.errors import ProcessDefinitionError
 from app.processes import scripting
+from app.processes.engine.workflow import SERIALIZER, AnjuWorkflow, tasks_in_state
 from app.processes.validation import check_process_xml
 
-SERIALIZER_VERSION = "anju-1/spiff-" + BpmnWorkflowSerializer().VERSION
+SERIALIZER_VERSION = "anju-1/spiff-" + SERIALIZER.VERSION
 
 
 class EngineError(Exception):
@@ -121,31 +119,6 @@ class _ScriptEngine(PythonScriptEngine):
 
 
 SCRIPT_ENGINE = _ScriptEngine(environment=_SandboxEnvironment())
-
-
-# ---------------------------------------------------------------- serialization without the spec
-
-
-class _SpeclessWorkflowConverter(BpmnWorkflowConverter):
-    def to_dict(self, workflow):
-        dct = WorkflowConverter.to_dict(self, workflow)
-        dct["subprocesses"] = self.mapping_to_dict(workflow.subprocesses)
-        dct["bpmn_events"] = self.registry.convert(workflow.bpmn_events)
-        return dct
-
-    def from_dict(self, dct):
-        workflow = self.target_class(dct.pop("spec"), dct.pop("subprocess_specs"), deserializing=True)
-        workflow.tasks = self.mapping_from_dict(dct["tasks"], UUID, workflow=workflow)
-        workflow.task_tree = workflow.tasks.get(UUID(dct["root"]))
-        self.set_default_attributes(workflow, dct)
-        self.subprocesses_from_dict(dct["subprocesses"], workflow)
-        workflow.bpmn_events = self.registry.restore(dct.pop("bpmn_events", []))
-        return workflow
-
-
-_config = dict(SPIFF_CONFIG)
-_config[BpmnWorkflow] = _SpeclessWorkflowConverter
-_SERIALIZER = BpmnWorkflowSerializer(registry=BpmnWorkflowSerializer.configure(_config))
 
 
 # ---------------------------------------------------------------- bundles
@@ -253,7 +226,7 @@ def _check_scripts(spec: Any, filename: str) -> None:
 
 
 def start(bundle: ProcessBundle, data: dict[str, Any]) -> tuple[Any, list[Reached]]:
-    workflow = BpmnWorkflow(bundle.spec, bundle.subprocess_specs, script_engine=SCRIPT_ENGINE)
+    workflow = AnjuWorkflow(bundle.spec, bundle.subprocess_specs, script_engine=SCRIPT_ENGINE)
     start_task = workflow.get_next_task(state=TaskState.READY)
     if start_task is not None:
         start_task.data.update(data)
@@ -264,7 +237,9 @@ def start(bundle: ProcessBundle, data: dict[str, Any]) -> tuple[Any, list[Reache
 
 def ready_user_tasks(workflow: Any, bundle: ProcessBundle) -> list[ReadyTask]:
     result = []
-    for task in workflow.get_tasks(state=TaskState.READY, manual=True):
+    for task in tasks_in_state(workflow, TaskState.READY):
+        if not task.task_spec.manual:
+            continue
         meta = bundle.tasks.get(task.task_spec.bpmn_id)
         result.append(
             ReadyTask(
@@ -442,14 +417,14 @@ def waiting_element_ids(workflow: Any) -> set[str]:
 
 
 def serialize(workflow: Any) -> str:
-    return _SERIALIZER.serialize_json(workflow)
+    return SERIALIZER.serialize_json(workflow)
 
 
 def deserialize(state: str, bundle: ProcessBundle) -> Any:
     dct = json.loads(state)
-    _SERIALIZER.migrate(dct)
+    SERIALIZER.migrate(dct)
     dct["spec"] = bundle.spec
     dct["subprocess_specs"] = bundle.subprocess_specs
-    workflow = _SERIALIZER.from_dict(dct)
+    workflow = SERIALIZER.from_dict(dct)
     workflow.script_engine = SCRIPT_ENGINE
     return workflow
