@@ -46,10 +46,13 @@ def community_options() -> list[str]:
     )
 
 
+_COMMUNITY_BY_CODE = select(OrgUnit).where(OrgUnit.code == bindparam("code"), OrgUnit.kind == UnitKind.COMMUNITY)
+
+
 def _community(code: Any) -> OrgUnit | None:
     if not isinstance(code, str) or not code:
         return None
-    return db.session.scalar(select(OrgUnit).where(OrgUnit.code == code, OrgUnit.kind == UnitKind.COMMUNITY))
+    return db.session.scalar(_COMMUNITY_BY_CODE, {"code": code})
 
 
 def intake_form(service: str) -> tuple[specs.VersionInfo, dict]:

@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 from flask import current_app, render_template
 from flask_babel import force_locale
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from app.core import jobs
 from app.core.clock import utcnow
@@ -221,11 +221,14 @@ def _dedupe_key(kind: str, case: Case | None, channel: str, recipient: str, cont
     return hmac.new(key, material.encode(), hashlib.sha256).hexdigest()
 
 
+_QUEUED_WITH_KEY = select(OutboxMessage.id).where(OutboxMessage.dedupe_key == bindparam("key"))  # built once
+
+
 def _already_queued(key: str) -> bool:
     if any(isinstance(obj, OutboxMessage) and obj.dedupe_key == key for obj in db.session.new):
         return True
     with db.session.no_autoflush:
-        return db.session.scalar(select(OutboxMessage.id).where(OutboxMessage.dedupe_key == key)) is not None
+        return db.session.scalar(_QUEUED_WITH_KEY, {"key": key}) is not None
 
 
 def retry_now(message_id: int) -> None:

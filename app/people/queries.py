@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import joinedload
 
 from app.accounts.models import User
@@ -77,16 +77,17 @@ def _points(id_number: str) -> Any:
     return current(id_number) if current else None
 
 
+_OPEN_CASES_OF = (  # built once: every opened case asks
+    select(Case)
+    .where(
+        Case.service == bindparam("service"),
+        Case.applicant_id_number == bindparam("id_number"),
+        Case.status.not_in([s.value for s in FINAL_STATUSES]),
+    )
+    .order_by(Case.opened_at)
+)
+
+
 def open_cases_of(service: str, id_number: str) -> list[Case]:
     """Open cases of one service for one person: a second one is probably a duplicate application."""
-    return list(
-        db.session.scalars(
-            select(Case)
-            .where(
-                Case.service == service,
-                Case.applicant_id_number == id_number,
-                Case.status.not_in([s.value for s in FINAL_STATUSES]),
-            )
-            .order_by(Case.opened_at)
-        )
-    )
+    return list(db.session.scalars(_OPEN_CASES_OF, {"service": service, "id_number": id_number}))
