@@ -4,7 +4,7 @@ Why our own renderer: case pages and supervision dashboards show "where is this 
 map with no JavaScript (bpmn-js), no CDN and no network. We draw the BPMNShape bounds, BPMNEdge waypoints
 and BPMNLabel bounds as they are and never re-lay the diagram out, so staff see the picture the process
 owner approved. Styling uses presentation attributes, not <style>, so a strict Content-Security-Policy
-holds. Only lxml is used: SpiffWorkflow stays behind app/processes/engine.py.
+holds. Only lxml is used: SpiffWorkflow stays behind app/processes/engine/.
 """
 
 from __future__ import annotations
