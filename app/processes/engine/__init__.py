@@ -1,6 +1,6 @@
 """The one door to SpiffWorkflow: nothing outside this package imports it.
 
-Design (see docs/engine.md):
+Design (see docs/architecture.md):
 - A deployed process version is parsed once per process into a `ProcessBundle` (spec, subprocess specs and
   Anju's metadata per task) and cached by content hash.
 - A case's saved state is the serialized workflow WITHOUT its spec (engine.workflow): the spec is about half of
