@@ -64,9 +64,7 @@ class LaRun(Run):
         super().__init__(bundle, **{**BASE, **overrides})
 
     def fire(self, when: datetime) -> None:
-        workflow = self.workflow
-        self.reached += engine.fire_due_timers(workflow, self.bundle, now=when)
-        self.state = engine.serialize(workflow)
+        self.fire_timers_at(when)
 
 
 def granted(run: LaRun, decide: str = "decide", appoint: str = "appoint") -> None:

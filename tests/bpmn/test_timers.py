@@ -43,7 +43,7 @@ class TimerRun(Run):
         workflow = self.workflow
         reached = engine.fire_due_timers(workflow, self.bundle, now=when)
         self.reached += reached
-        self.state = engine.serialize(workflow)
+        self._save(workflow)
         return reached
 
 

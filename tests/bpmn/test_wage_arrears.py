@@ -8,6 +8,7 @@ import pytest
 
 from app.core import clock
 from app.processes import engine
+from tests.bpmn import conftest
 from tests.bpmn.conftest import bundle_from, load_sources
 
 WORKER = {
@@ -72,42 +73,10 @@ def frozen_clock():
     clock.freeze(None)
 
 
-class Run:
-    """Drives one case, serializing and restoring around every task as the app does."""
+class Run(conftest.Run):
+    """A wage-arrears case driven through the real engine, with the paths most tests start from."""
 
-    def __init__(self, bundle, **overrides):
-        self.bundle = bundle
-        workflow, reached = engine.start(bundle, {**BASE, **overrides})
-        self.reached = list(reached)
-        self.state = engine.serialize(workflow)
-
-    @property
-    def workflow(self):
-        return engine.deserialize(self.state, self.bundle)
-
-    def ready(self) -> list[str]:
-        return sorted(t.name for t in engine.ready_user_tasks(self.workflow, self.bundle))
-
-    def complete(self, name: str, data: dict) -> None:
-        workflow = self.workflow
-        task = next(t for t in engine.ready_user_tasks(workflow, self.bundle) if t.name == name)
-        self.reached += engine.complete_user_task(workflow, self.bundle, task.id, data)
-        self.state = engine.serialize(workflow)
-
-    def fire_timers_at(self, when: datetime) -> None:
-        workflow = self.workflow
-        self.reached += engine.fire_due_timers(workflow, self.bundle, now=when)
-        self.state = engine.serialize(workflow)
-
-    def milestones(self, key: str) -> list[str]:
-        return [r.properties[key] for r in self.reached if key in r.properties]
-
-    def messages(self) -> list[engine.Reached]:
-        return [r for r in self.reached if r.message]
-
-    @property
-    def data(self) -> dict:
-        return engine.workflow_data(self.workflow)
+    BASE = BASE
 
     def to_investigation(self) -> Run:
         self.complete("check_materials", COMPLETE)
