@@ -144,6 +144,9 @@ def build(d) -> str:
             attrs += f' attachedToRef="{e["attached"]}" cancelActivity="{str(e.get("cancel", True)).lower()}"'
         out.append(f"    <bpmn:{tag} {attrs}>")
         ext = dict(e.get("props", {}))
+        english = e.get("en") or d.get("english", {}).get(e["id"])
+        if english:  # the step's name in English pages (docs/i18n.md); `name` stays Chinese
+            ext["name_en"] = english
         body = props_xml(ext, "      ")
         if e["kind"] == "rule":
             body = body.replace("</bpmn:extensionElements>", "") if body else "      <bpmn:extensionElements>\n"

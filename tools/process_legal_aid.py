@@ -38,6 +38,7 @@ def escalation(task: str, *, below: int, side: int = -1, timer: dict | None = No
             "id": f"b_overdue_{task}",
             "kind": "boundary",
             "name": "办理超时",
+            "en": "Overdue",
             "attached": task,
             "offset": 25 * side,
             "cancel": False,
@@ -47,6 +48,7 @@ def escalation(task: str, *, below: int, side: int = -1, timer: dict | None = No
             "id": f"esc_{task}",
             "kind": "throw",
             "name": "超期督办",
+            "en": "Escalated as overdue",
             "lane": host["lane"],
             "x": x,
             "y": below,
@@ -709,3 +711,21 @@ for _flow in FLOWS:
     if "label_at" in _flow:
         _flow["label_at"] = (_flow["label_at"][0] + X_SHIFT, _flow["label_at"][1])
 PROCESS["width"] += X_SHIFT
+
+# English names of the steps people see (inbox, task and case pages, timeline, the applicant's progress page): the
+# Chinese `name` stays the element's name; app pages pick by language (docs/i18n.md).
+PROCESS["english"] = {
+    "early_aid": "Aid before the decision",
+    "check_materials": "Check of materials",
+    "record_supplement": "Record of materials supplied",
+    "means_test": "Means test",
+    "decide_green": "Green channel: decision on the same day",
+    "decide": "Decision on the application",
+    "appoint_green": "Green channel: appointment on the same day",
+    "appoint": "Appoint a lawyer",
+    "conduct": "Conduct and closing of the case",
+    "register_objection": "Objection received",
+    "decide_objection": "Decision on the objection",
+    "b_supplement_deadline": "Supplement period ended",
+    "b_objection_window": "Objection period ended",
+}

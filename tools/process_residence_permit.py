@@ -36,6 +36,7 @@ def escalation(task: str, due: str, *, lane_below: int, side: int = -1) -> list[
             "id": f"b_overdue_{task}",
             "kind": "boundary",
             "name": "办理超时",
+            "en": "Overdue",
             "attached": task,
             "offset": 25 * side,
             "cancel": False,
@@ -45,12 +46,21 @@ def escalation(task: str, due: str, *, lane_below: int, side: int = -1) -> list[
             "id": f"esc_{task}",
             "kind": "throw",
             "name": "超期督办",
+            "en": "Escalated as overdue",
             "lane": host["lane"],
             "x": x,
             "y": lane_below,
             "props": {"escalate": "overdue"},
         },
-        {"id": f"end_esc_{task}", "kind": "end", "name": "已督办", "lane": host["lane"], "x": x - 80, "y": lane_below},
+        {
+            "id": f"end_esc_{task}",
+            "kind": "end",
+            "name": "已督办",
+            "en": "Escalated",
+            "lane": host["lane"],
+            "x": x - 80,
+            "y": lane_below,
+        },
     ]
 
 
@@ -374,3 +384,13 @@ for _flow in FLOWS:
     if "label_at" in _flow:
         _flow["label_at"] = (_flow["label_at"][0] + X_SHIFT, _flow["label_at"][1])
 PROCESS["width"] += X_SHIFT
+
+# English names of the steps people see (inbox, task and case pages, timeline, the applicant's progress page): the
+# Chinese `name` stays the element's name; app pages pick by language (docs/i18n.md).
+PROCESS["english"] = {
+    "check_materials": "Check of materials",
+    "record_supplement": "Record of missing materials supplied",
+    "verify_residence": "Community check of residence",
+    "approve": "Decision and issue of the permit",
+    "b_supplement_deadline": "Supplement period ended",
+}

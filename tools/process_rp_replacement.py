@@ -112,3 +112,10 @@ PROCESS = {
     "flows": FLOWS,
 }
 x_shift(PROCESS)
+
+# English names of the steps people see (inbox, task and case pages, timeline, the applicant's progress page): the
+# Chinese `name` stays the element's name; app pages pick by language (docs/i18n.md).
+PROCESS["english"] = {
+    "receive_old_card": "Receive the old card",
+    "produce_card": "Produce the new card",
+}

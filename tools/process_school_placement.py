@@ -235,3 +235,18 @@ PROCESS = {
     "flows": FLOWS,
 }
 x_shift(PROCESS)
+
+# English names of the steps people see (inbox, task and case pages, timeline, the applicant's progress page): the
+# Chinese `name` stays the element's name; app pages pick by language (docs/i18n.md).
+PROCESS["english"] = {
+    "check_materials": "Check of the documents",
+    "record_supplement": "Record of missing documents supplied",
+    "assign_school": "Assign a school place",
+    "record_enrolment": "Record the child reporting at the school",
+    "follow_up_attendance": "Follow up that the child goes to school",
+    "record_recheck": "Record a request for a re-check",
+    "decide_recheck": "Re-check decision",
+    "b_supplement_deadline": "Supplement period ended",
+    "b_recheck_deadline": "Re-check period ended",
+    "b_enrolment_deadline": "Not reported by the deadline",
+}

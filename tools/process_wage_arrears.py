@@ -80,6 +80,7 @@ def escalation(task: str, timer: dict, *, row: int, side: int = -1, name: str = 
             "id": f"b_overdue_{task}",
             "kind": "boundary",
             "name": name,
+            "en": "Overdue" if name == "办理超时" else None,
             "attached": task,
             "offset": 25 * side,
             "cancel": False,
@@ -89,12 +90,21 @@ def escalation(task: str, timer: dict, *, row: int, side: int = -1, name: str = 
             "id": f"esc_{task}",
             "kind": "throw",
             "name": "超期督办",
+            "en": "Escalated as overdue",
             "lane": host["lane"],
             "x": x,
             "y": row,
             "props": {"escalate": "overdue"},
         },
-        {"id": f"end_esc_{task}", "kind": "end", "name": "已督办", "lane": host["lane"], "x": x - 70, "y": row},
+        {
+            "id": f"end_esc_{task}",
+            "kind": "end",
+            "name": "已督办",
+            "en": "Escalated",
+            "lane": host["lane"],
+            "x": x - 70,
+            "y": row,
+        },
     ]
     flows = [
         {"id": f"f_overdue_{task}", "from": f"b_overdue_{task}", "to": f"esc_{task}", "route": "v"},
@@ -688,3 +698,29 @@ def write_decision_tables() -> None:
 if __name__ == "__main__":
     write_decision_tables()
     print("wrote bpmn/wa_acceptance.dmn, bpmn/wa_crime_threshold.dmn, bpmn/wa_blacklist.dmn")
+
+# English names of the steps people see (inbox, task and case pages, timeline, the applicant's progress page): the
+# Chinese `name` stays the element's name; app pages pick by language (docs/i18n.md).
+PROCESS["english"] = {
+    "check_materials": "Acceptance review",
+    "investigate": "Investigation",
+    "approve_extension": "Approval of an extension",
+    "investigate_final": "Completion of the investigation",
+    "record_supplement": "Record of supplements",
+    "hear_defence": "Statement and defence",
+    "decide_order": "Order to pay within a time limit",
+    "record_payment": "Record of payment",
+    "assess_non_payment": "Check of non-payment by the deadline",
+    "hear_compensation_defence": "Statement and defence on compensation",
+    "decide_compensation": "Additional compensation decision",
+    "apply_enforcement": "Application to the court for enforcement",
+    "prepare_transfer": "Report for criminal transfer",
+    "approve_transfer": "Approval of the transfer by the head",
+    "deliver_transfer": "Delivery to the police",
+    "police_review": "Police decision on opening a case",
+    "approve_blacklist": "Approval of the listing by the head",
+    "hear_penalty_defence": "Statement, defence and hearing on the fine",
+    "decide_penalty": "Fine decision",
+    "b_payment_deadline": "Payment deadline passed",
+    "b_supplement_deadline": "Supplement period ended",
+}

@@ -11,6 +11,7 @@ from app.accounts import service as accounts
 from app.accounts.models import OrgUnit, User
 from app.cases.models import Case, CaseEvent, CaseLink, CaseStatus
 from app.cases.service import get_case_for
+from app.core.templating import step_title
 from app.extensions import db
 from app.forms.definitions import prefill_values
 from app.inbox import service as inbox
@@ -167,7 +168,7 @@ def _previous_steps(case: Case, version: specs.VersionInfo) -> list[tuple[str, d
         .order_by(HumanTask.id)
     ).all()
     return [
-        (t.title, specs.form_for(version, t.form_id), case.data[t.task_name])
+        (step_title(t), specs.form_for(version, t.form_id), case.data[t.task_name])
         for t in done
         if t.form_id and t.task_name in case.data
     ]

@@ -269,6 +269,7 @@ def _complete_locked(
         unit_id=task.unit_id,
         task_name=task.task_name,
         title=task.title,
+        title_en=task.title_en,
         data=data,
     )
     steps.advance(case, version, workflow, [r for r in reached if r.name != task.task_name], actor=actor)

@@ -37,7 +37,15 @@ def advance(
         props = step.properties
         if step.fired_timer:
             # A timer acts on its own: no person is the actor, whoever's step noticed it was due.
-            record(case, EventKind.TIMER_FIRED, actor=None, element=step.name, title=step.title, due=step.fired_timer)
+            record(
+                case,
+                EventKind.TIMER_FIRED,
+                actor=None,
+                element=step.name,
+                title=step.title,
+                title_en=step.title_en,
+                due=step.fired_timer,
+            )
         if "status" in props:
             move(case, CaseStatus(props["status"]), actor=actor, reason=step.title)
         if "action" in props:  # the service's own milestone work (issue a permit, open a linked case, …)

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from typing import Any
 
 from flask import Flask
+from flask_babel import get_locale
 
 from app.core import clock, masking
 from app.core.clock import CHINA_TZ, utcnow
@@ -29,6 +31,18 @@ def localtime(value: datetime | None) -> str:
     return _as_china_time(value).strftime("%Y-%m-%d %H:%M")
 
 
+def step_title(step: Any) -> str:
+    """A process step's name in the page's language. The BPMN name is Chinese; an English page shows the English
+    name the process gives (property name_en), else the Chinese one (docs/i18n.md). `step` is an inbox row, an
+    engine task, or an event payload holding `title` and `title_en`."""
+    if isinstance(step, dict):
+        title, title_en = step.get("title"), step.get("title_en")
+    else:
+        title, title_en = step.title, getattr(step, "title_en", None)
+    locale = get_locale()
+    return title_en if title_en and locale is not None and locale.language == "en" else (title or "")
+
+
 def register(app: Flask) -> None:
     app.add_template_filter(localdate, "localdate")
     app.add_template_filter(localtime, "localtime")
@@ -36,6 +50,7 @@ def register(app: Flask) -> None:
     app.add_template_filter(masking.mask_id_number, "mask_id")
     app.add_template_filter(masking.mask_phone, "mask_phone")
     app.add_template_filter(masking.mask_name, "mask_name")
+    app.add_template_filter(step_title, "step_title")
 
     @app.context_processor
     def _globals():

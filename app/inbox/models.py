@@ -35,6 +35,7 @@ class HumanTask(db.Model):
     engine_task_id: Mapped[str] = mapped_column(String(36), unique=True)  # SpiffWorkflow task UUID
     task_name: Mapped[str] = mapped_column(String(80))  # BPMN element id
     title: Mapped[str] = mapped_column(String(200))  # BPMN element name (zh)
+    title_en: Mapped[str | None] = mapped_column(String(200))  # its English name, where the BPMN gives one
     service: Mapped[str] = mapped_column(String(40))
     lane: Mapped[str] = mapped_column(String(40))  # department role from the BPMN lane
     unit_id: Mapped[int] = mapped_column(ForeignKey("org_units.id"))  # jurisdiction: who may work it

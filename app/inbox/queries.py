@@ -223,7 +223,9 @@ def counts(user: User) -> dict[str, int]:
 
 
 def process_steps() -> list[tuple[str, str, str]]:
-    """(service, task_name, title) of the user tasks in the newest version of every deployed process."""
+    """(service, task_name, title in the page's language) of the user tasks in the newest version of every
+    deployed process."""
+    from app.core.templating import step_title
     from app.processes import specs
     from app.processes.models import ProcessVersion
 
@@ -233,7 +235,7 @@ def process_steps() -> list[tuple[str, str, str]]:
     steps: list[tuple[str, str, str]] = []
     for process_id, version_id in sorted(latest):
         bundle = specs.bundle_for(specs.version_info(version_id))
-        steps += [(process_id, meta.name, meta.title) for meta in bundle.tasks.values() if meta.kind == "userTask"]
+        steps += [(process_id, m.name, step_title(m)) for m in bundle.tasks.values() if m.kind == "userTask"]
     return steps
 
 

@@ -85,6 +85,7 @@ def sync_tasks(
             engine_task_id=task.id,
             task_name=task.name,
             title=task.title,
+            title_en=task.title_en,
             service=case.service,
             lane=task.lane or "window",
             unit_id=unit_for(task.lane),
@@ -94,7 +95,15 @@ def sync_tasks(
         )
         db.session.add(row)
         created.append(row)
-        record(case, EventKind.TASK_CREATED, actor=actor, unit_id=row.unit_id, task_name=task.name, title=task.title)
+        record(
+            case,
+            EventKind.TASK_CREATED,
+            actor=actor,
+            unit_id=row.unit_id,
+            task_name=task.name,
+            title=task.title,
+            title_en=task.title_en,
+        )
     db.session.info["open_tasks"][case.id] = [row for row in open_rows_now if row.state == TaskState.OPEN] + created
     return created
 
@@ -272,6 +281,7 @@ def reassign_tasks(*, task_ids: Iterable[int], to_user_id: int, actor: User, rea
                 actor=actor,
                 reason=reason,
                 title=task.title,
+                title_en=task.title_en,
                 from_name=from_name,
                 **({"instead_of": away.id, "instead_of_name": away.display_name} if away else {}),
             )

@@ -10,6 +10,7 @@ from app.cases import queries as case_queries
 from app.cases import service as cases
 from app.core.auth import roles_required
 from app.core.errors import Conflict, ValidationFailed
+from app.core.templating import step_title
 from app.extensions import db
 from app.inbox import queries, service
 from app.supervision import queries as supervision_queries
@@ -111,7 +112,9 @@ def task(task_id: int):
         try:
             done = cases.complete_task(task_id=task_id, actor=current_user, form=request.form, locale=g.locale)
             db.session.commit()
-            flash(_("Done: “%(title)s” for case %(number)s.", title=done.title, number=done.case.number), "success")
+            flash(
+                _("Done: “%(title)s” for case %(number)s.", title=step_title(done), number=done.case.number), "success"
+            )
             return redirect(url_for("inbox.index"))
         except ValidationFailed as exc:
             db.session.rollback()

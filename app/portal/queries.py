@@ -122,11 +122,14 @@ def progress(case: Case) -> dict[str, Any]:
                 "at": event.at,
                 "kind": event.kind,
                 "title": event.payload.get("title") if event.kind == "task_completed" else None,
+                "title_en": event.payload.get("title_en") if event.kind == "task_completed" else None,
                 "to": event.payload.get("to") if event.kind == "status_changed" else None,
                 "unit": units.get(event.unit_id) if event.unit_id else None,
             }
         )
-    current = [{"title": t.title, "unit": units.get(t.unit_id), "due_at": t.due_at} for t in open_tasks]
+    current = [
+        {"title": t.title, "title_en": t.title_en, "unit": units.get(t.unit_id), "due_at": t.due_at} for t in open_tasks
+    ]
     status = CaseStatus(case.status)
     materials, supplement_deadline = (
         missing_materials(case, letters) if status == CaseStatus.AWAITING_APPLICANT else ([], None)

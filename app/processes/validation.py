@@ -157,7 +157,8 @@ def check_process_xml(filename: str, xml: str, process_id: str):
             raise ProcessDefinitionError(filename, el_id, "boundary event is not attached to a task (attachedToRef)")
         if kind == "intermediateThrowEvent" and props.get("escalate") and not props.get("escalate_task"):
             props["escalate_task"] = _escalated_task(filename, process, el, incoming)
-        metas[el_id] = TaskMeta(el_id, el.get("name") or el_id, kind, lane_of.get(el_id), props)
+        title_en = props.pop("name_en", None)  # a name for English pages, not a milestone property
+        metas[el_id] = TaskMeta(el_id, el.get("name") or el_id, kind, lane_of.get(el_id), props, title_en)
     return metas, lanes, process.get("name") or process_id
 
 

@@ -12,7 +12,7 @@ from flask import Response
 from flask_babel import gettext as _
 
 from app.core.masking import mask_id_number, mask_name
-from app.core.templating import localdate
+from app.core.templating import localdate, step_title
 from app.inbox.models import HumanTask
 
 BOM = "\ufeff"
@@ -62,7 +62,7 @@ def task_table(tasks: Sequence[HumanTask], locale: str, service_label) -> tuple[
             mask_name(t.case.applicant_name),
             mask_id_number(t.case.applicant_id_number),
             service_label(t.service),
-            t.title,
+            step_title(t),
             t.unit.name(locale),
             t.assignee.display_name if t.assignee else _("not claimed yet"),
             t.created_at,

@@ -101,6 +101,7 @@ def escalate(case: Case, *, task_name: str, reason: str) -> HumanTask | None:
         unit_id=task.unit_id,
         task_name=task.task_name,
         title=task.title,
+        title_en=task.title_en,
         reason=reason,
         due=due,
         priority=task.priority,
@@ -233,7 +234,7 @@ def _hand_over(delegation: Delegation) -> int:
     substitute, absent = delegation.substitute, delegation.user
     details = {"from_name": absent.display_name, "delegation": delegation.id, "until": delegation.ends_on.isoformat()}
     for task in tasks:
-        details["title"] = task.title
+        details["title"], details["title_en"] = task.title, task.title_en
         if inbox.may_act_on(substitute, task):
             inbox.assign_task(
                 task, case=cases[task.case_id], to=substitute, actor=None, reason=delegation.reason or "", **details

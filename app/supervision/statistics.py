@@ -12,6 +12,7 @@ from app.accounts import service as accounts
 from app.accounts.models import OrgUnit, User
 from app.cases.models import Case
 from app.core.clock import CHINA_TZ, utcnow
+from app.core.templating import step_title
 from app.extensions import db
 from app.inbox.models import HumanTask, TaskState
 from app.supervision.measures import StepTime, at, hours_between, step_times, task_hours
@@ -129,6 +130,7 @@ def waiting(user: User, *, service: str, now: datetime | None = None) -> list[Wa
         select(
             HumanTask.task_name,
             func.max(HumanTask.title),
+            func.max(HumanTask.title_en),
             func.count(),
             func.avg(hours_between(HumanTask.created_at, at(now))),
         )
@@ -138,8 +140,10 @@ def waiting(user: User, *, service: str, now: datetime | None = None) -> list[Wa
     if units is not None:
         query = query.where(HumanTask.unit_id.in_(units))
     return [
-        Waiting(name, title, n, float(avg or 0))
-        for name, title, n, avg in db.session.execute(query.order_by(func.count().desc(), HumanTask.task_name))
+        Waiting(name, step_title({"title": title, "title_en": title_en}), n, float(avg or 0))
+        for name, title, title_en, n, avg in db.session.execute(
+            query.order_by(func.count().desc(), HumanTask.task_name)
+        )
     ]
 
 

@@ -131,6 +131,7 @@ class TaskMeta:
     kind: str  # userTask, intermediateThrowEvent, …
     lane: str | None  # lane id without the "lane_" prefix: window, community, police_station …
     properties: dict[str, str] = field(default_factory=dict)
+    title_en: str | None = None  # the element's name in English pages (property name_en; docs/i18n.md)
 
 
 @dataclass
@@ -150,6 +151,7 @@ class ReadyTask:
     title: str
     lane: str | None
     properties: dict[str, str]
+    title_en: str | None = None
 
 
 @dataclass(frozen=True)
@@ -164,6 +166,7 @@ class Reached:
     # and payload (plain JSON data). The case machinery hands it to the receiver registered for the name.
     message: str | None = None
     payload: dict[str, Any] | None = None
+    title_en: str | None = None
 
 
 @dataclass(frozen=True)
@@ -248,6 +251,7 @@ def ready_user_tasks(workflow: Any, bundle: ProcessBundle) -> list[ReadyTask]:
                 title=(meta.title if meta else task.task_spec.bpmn_name) or task.task_spec.bpmn_id,
                 lane=meta.lane if meta else None,
                 properties=dict(meta.properties) if meta else {},
+                title_en=meta.title_en if meta else None,
             )
         )
     return result
@@ -366,11 +370,12 @@ def _collect(bundle: ProcessBundle, task: Any, into: list[Reached]) -> None:
         due = None if isinstance(definition, CycleTimerEventDefinition) else _fire_time(definition, task)
         name = task.task_spec.bpmn_id or task.task_spec.name
         props = dict(meta.properties) if meta else {}
-        into.append(Reached(name, meta.title if meta else name, props, (due or clock.utcnow()).isoformat()))
+        title, title_en = (meta.title, meta.title_en) if meta else (name, None)
+        into.append(Reached(name, title, props, (due or clock.utcnow()).isoformat(), title_en=title_en))
     elif isinstance(definition, MessageEventDefinition) and isinstance(task.task_spec, ThrowingEvent):
         _collect_messages(meta, task, into)
     elif meta is not None and meta.properties:
-        into.append(Reached(meta.name, meta.title, dict(meta.properties)))
+        into.append(Reached(meta.name, meta.title, dict(meta.properties), title_en=meta.title_en))
 
 
 def _collect_messages(meta: TaskMeta | None, task: Any, into: list[Reached]) -> None:
