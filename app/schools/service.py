@@ -199,8 +199,16 @@ def record_enrolment(case: Case, data: dict[str, Any], actor: User | None) -> No
     """The milestone `record_enrolment`: the child reported at the school (报到) on the day the task gave."""
     placement = _placement_of(case)
     placement.enrolled_on = date.fromisoformat(data["reported_on"])
-    school = placement.school.name_zh
-    record(case, EventKind.PLACE_CHANGED, actor=actor, change="enrolled", title=school, on=data["reported_on"])
+    school = placement.school
+    record(
+        case,
+        EventKind.PLACE_CHANGED,
+        actor=actor,
+        change="enrolled",
+        title=school.name_zh,
+        title_en=school.name_en,
+        on=data["reported_on"],
+    )
     case.data = {
         **case.data,
         "placement": {
@@ -218,7 +226,8 @@ def release_placement(case: Case, data: dict[str, Any], actor: User | None) -> N
     placement = _placement_of(case)
     reason = "declined" if data.get("enrolment") == "declined" else "not_reported"
     placement.released_at, placement.release_reason = utcnow(), reason
-    record(case, EventKind.PLACE_CHANGED, actor=actor, change=reason, title=placement.school.name_zh)
+    school = placement.school
+    record(case, EventKind.PLACE_CHANGED, actor=actor, change=reason, title=school.name_zh, title_en=school.name_en)
     case.data = {**case.data, "placement": {**case.data.get("placement", {}), "released": reason}}
 
 
