@@ -25,6 +25,7 @@ from app.cases.models import Case, CaseStatus
 from app.core.clock import today, utcnow
 from app.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from app.core.sequences import next_value
+from app.core.templating import step_names
 from app.extensions import db
 from app.forms.validation import parse_form_submission, validate_form_data
 from app.inbox import service as inbox
@@ -268,8 +269,7 @@ def _complete_locked(
         actor=actor,
         unit_id=task.unit_id,
         task_name=task.task_name,
-        title=task.title,
-        title_en=task.title_en,
+        **step_names(task),
         data=data,
     )
     steps.advance(case, version, workflow, [r for r in reached if r.name != task.task_name], actor=actor)

@@ -15,6 +15,7 @@ from app.cases import deadlines, routing
 from app.cases.lifecycle import EventKind, move, record
 from app.cases.models import Case, CaseStatus
 from app.core.clock import today, utcnow
+from app.core.templating import step_names
 from app.inbox import service as inbox
 from app.processes import engine, specs
 
@@ -42,8 +43,7 @@ def advance(
                 EventKind.TIMER_FIRED,
                 actor=None,
                 element=step.name,
-                title=step.title,
-                title_en=step.title_en,
+                **step_names(step),
                 due=step.fired_timer,
             )
         if "status" in props:

@@ -43,6 +43,12 @@ def step_title(step: Any) -> str:
     return title_en if title_en and locale is not None and locale.language == "en" else (title or "")
 
 
+def step_names(step: Any) -> dict[str, str | None]:
+    """The payload entries an event records for a step (an inbox row, an engine task or a reached element):
+    what `step_title` reads back."""
+    return {"title": step.title, "title_en": getattr(step, "title_en", None)}
+
+
 def register(app: Flask) -> None:
     app.add_template_filter(localdate, "localdate")
     app.add_template_filter(localtime, "localtime")

@@ -15,6 +15,7 @@ from app.cases.lifecycle import EventKind, record
 from app.cases.models import Case
 from app.core.clock import utcnow
 from app.core.errors import Conflict, NotFound, PermissionDenied
+from app.core.templating import step_names
 from app.extensions import db
 from app.inbox.models import HumanTask, TaskState
 from app.processes.engine import ReadyTask
@@ -101,8 +102,7 @@ def sync_tasks(
             actor=actor,
             unit_id=row.unit_id,
             task_name=task.name,
-            title=task.title,
-            title_en=task.title_en,
+            **step_names(task),
         )
     db.session.info["open_tasks"][case.id] = [row for row in open_rows_now if row.state == TaskState.OPEN] + created
     return created
@@ -280,8 +280,7 @@ def reassign_tasks(*, task_ids: Iterable[int], to_user_id: int, actor: User, rea
                 to=target,
                 actor=actor,
                 reason=reason,
-                title=task.title,
-                title_en=task.title_en,
+                **step_names(task),
                 from_name=from_name,
                 **({"instead_of": away.id, "instead_of_name": away.display_name} if away else {}),
             )

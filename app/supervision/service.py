@@ -21,6 +21,7 @@ from app.cases.lifecycle import EventKind, record
 from app.cases.models import Case
 from app.core.clock import CHINA_TZ, today, utcnow
 from app.core.errors import NotFound, PermissionDenied, ValidationFailed
+from app.core.templating import step_names
 from app.extensions import db
 from app.inbox import service as inbox
 from app.inbox.models import HumanTask, TaskState
@@ -100,8 +101,7 @@ def escalate(case: Case, *, task_name: str, reason: str) -> HumanTask | None:
         actor=None,
         unit_id=task.unit_id,
         task_name=task.task_name,
-        title=task.title,
-        title_en=task.title_en,
+        **step_names(task),
         reason=reason,
         due=due,
         priority=task.priority,
@@ -234,7 +234,7 @@ def _hand_over(delegation: Delegation) -> int:
     substitute, absent = delegation.substitute, delegation.user
     details = {"from_name": absent.display_name, "delegation": delegation.id, "until": delegation.ends_on.isoformat()}
     for task in tasks:
-        details["title"], details["title_en"] = task.title, task.title_en
+        details.update(step_names(task))
         if inbox.may_act_on(substitute, task):
             inbox.assign_task(
                 task, case=cases[task.case_id], to=substitute, actor=None, reason=delegation.reason or "", **details
