@@ -105,6 +105,10 @@ class Case(db.Model):
     # "next_timer_at < now ORDER BY next_timer_at, id" (cases.timers, docs/timers.md): ix_cases_timer_scan.
     next_timer_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     timer_failures: Mapped[int] = mapped_column(default=0, server_default=text("0"))  # in a row, for the backoff
+    # The pending timers as the last engine step left them, [[element, fire_at ISO]] under "pending", so the scan
+    # can fire an escalation-only timer without loading the state; such a timer, once fired, is listed under
+    # "fired" until the next engine step of the case catches the saved state up with it (docs/timers.md).
+    timers: Mapped[dict | None] = mapped_column(JSONType)
     # Optimistic lock: every save bumps it; a save against a stale version fails (see cases.service).
     lock_version: Mapped[int] = mapped_column(default=1)
 

@@ -9,6 +9,7 @@ from sqlalchemy.orm import joinedload
 
 from app.accounts import service as accounts
 from app.accounts.models import OrgUnit, User
+from app.cases import steps
 from app.cases.models import Case, CaseEvent, CaseLink, CaseStatus
 from app.cases.service import get_case_for
 from app.core.templating import step_title
@@ -69,7 +70,7 @@ def case_page(user: User, case_id: int) -> dict[str, Any]:
         .order_by(HumanTask.id)
     ).all()
     open_tasks = [t for t in tasks if t.state == TaskState.OPEN]
-    workflow = engine.deserialize(case.workflow_state, specs.bundle_for(version))
+    workflow = steps.load_workflow(case, specs.bundle_for(version))
     diagram = render_diagram_svg(
         specs.bpmn_xml(version),
         process_id=case.service,
@@ -139,7 +140,7 @@ def task_page(user: User, task_id: int) -> dict[str, Any]:
     case = task.case
     version = specs.version_info(case.process_version_id)
     definition = specs.form_for(version, task.form_id) if task.form_id else None
-    workflow = engine.deserialize(case.workflow_state, specs.bundle_for(version))
+    workflow = steps.load_workflow(case, specs.bundle_for(version))
     context_data = engine.workflow_data(workflow)
     return {
         "task": task,

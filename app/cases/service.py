@@ -251,7 +251,7 @@ def _complete_locked(
     locale: str,
 ) -> None:
     bundle = specs.bundle_for(version)
-    workflow = engine.deserialize(case.workflow_state, bundle)
+    workflow = steps.load_workflow(case, bundle)
     context = {**case.data.get("application", {}), **engine.task_data(workflow, task.engine_task_id)}
     data = validate_form_data(definition, parse_form_submission(definition, form), locale=locale, context=context)
     _check_business_rules(task, case, data, locale)

@@ -88,10 +88,24 @@ def advance(
     case.serializer_version = engine.SERIALIZER_VERSION
     timers = engine.pending_timers(workflow)
     case.next_timer_at = timers[0].fire_at if timers else None
+    # Kept beside the state so the scan can fire an escalation-only timer without loading it (cases.timers);
+    # the state is caught up here (load_workflow), so nothing is left "fired but not in the state".
+    case.timers = {"pending": [[t.element_id, t.fire_at.isoformat()] for t in timers]} if timers else None
     case.timer_failures = 0
     if engine.is_completed(workflow) and case.closed_at is None:
         case.closed_at = utcnow()
         record(case, EventKind.CASE_CLOSED, actor=actor, outcome=str(case.status))
+
+
+def load_workflow(case: Case, bundle: engine.ProcessBundle) -> Any:
+    """The case's workflow as the engine must see it: the saved state, caught up with the escalation timers the
+    scan fired without loading it (`case.timers["fired"]`, docs/timers.md). Every engine step and every page
+    that reads the state loads it through here, so none sees a timer as pending that has already fired."""
+    workflow = engine.deserialize(case.workflow_state, bundle)
+    fired = (case.timers or {}).get("fired")
+    if fired:
+        engine.catch_up_timers(workflow, bundle, [(element, datetime.fromisoformat(at)) for element, at in fired])
+    return workflow
 
 
 def statutory_rule(bundle: engine.ProcessBundle) -> str | None:

@@ -1,10 +1,12 @@
 """Firing due BPMN timers: the scan, exactly once per timer, retries with backoff. See docs/timers.md.
 
 Each case with a pending timer carries `next_timer_at` (its earliest timer, kept by cases.steps.advance).
-`fire_due` claims due cases with SELECT … FOR UPDATE SKIP LOCKED (a batch at a time), fires each case's timers
-through the engine in its own SAVEPOINT, runs the same `advance` as a person's step, and commits the batch:
+`fire_due` claims due cases with SELECT … FOR UPDATE SKIP LOCKED (a batch at a time), fires each case's timers —
+from the case's timer list when they only escalate, else through the engine and the same `advance` as a person's
+step — and commits the batch:
 
-* exactly once: the fired timer is part of the workflow state saved in the transaction that fired it. The row
+* exactly once: the fired timer is part of the workflow state saved in the transaction that fired it (an
+  escalation fired without the engine: moved to the case's "fired" list in that transaction). The row
   lock keeps any other worker (or a person completing a task) off the case meanwhile; SKIP LOCKED sends other
   workers to other cases instead of waiting; after the commit the case is no longer due. On SQLite (one
   writer) the claim is plain ordering, and the optimistic lock_version refuses a second save of the same state.
@@ -21,13 +23,17 @@ import threading
 from datetime import UTC, datetime, timedelta
 
 from flask import Flask
-from sqlalchemy import select
+from sqlalchemy import bindparam, select, update
+from sqlalchemy.orm import defer
+from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.orm.exc import StaleDataError
 
 from app.cases import steps
 from app.cases.lifecycle import EventKind, record
 from app.cases.models import Case
 from app.core import jobs
 from app.core.clock import utcnow
+from app.core.templating import step_names
 from app.extensions import db
 from app.inbox import service as inbox
 from app.processes import engine, specs
@@ -42,7 +48,7 @@ class TimerNotFired(RuntimeError):
     """The case was due but the engine fired nothing: treated as a failure so the scan cannot spin on it."""
 
 
-BATCH = 20  # cases claimed and committed together
+BATCH = 50  # cases claimed and committed together
 
 
 class _StepFailed(Exception):
@@ -58,8 +64,9 @@ def fire_due(*, now: datetime | None = None, limit: int = 500, batch: int = BATC
     timers fired. Safe to run in any number of workers at once.
 
     Cases are claimed `batch` at a time (one SELECT … FOR UPDATE SKIP LOCKED), their open tasks read in one
-    statement, every case's engine step run, and the batch written in ONE flush and one commit: the statements of
-    twenty cases go out together (one INSERT of all their events, the case and task updates as one executemany).
+    statement, every case's timers fired (without the engine when they only escalate), and the batch written in
+    ONE flush and one commit: the statements of the whole batch go out together (one INSERT of all their events,
+    the task updates and the timer lists as executemanys).
     Exactly once holds as with one case per transaction: a case's fired timers and its saved state are in the
     same commit, and its row stays locked until then. A worker killed mid-batch commits none of it: the whole
     batch is still due for the next scan.
@@ -105,13 +112,14 @@ def fire_due(*, now: datetime | None = None, limit: int = 500, batch: int = BATC
 def _fire_batch(cases: list[Case], now: datetime) -> int:
     """Every case's step in one transaction; raises _StepFailed naming the case whose step raised."""
     inbox.load_open_rows(case.id for case in cases)
-    fired = 0
+    fired, lists = 0, []
     with db.session.no_autoflush:  # the batch's rows go out in one flush at the end
         for case in cases:
             try:
-                fired += _step(case, now)
+                fired += _step(case, now, lists)
             except Exception as exc:  # BaseException (a kill) is not caught: nothing is committed
                 raise _StepFailed(case.id, exc) from exc
+    _save_timer_lists(lists)
     db.session.commit()
     return fired
 
@@ -127,9 +135,11 @@ def _fire_isolated(case_ids: list[int], now: datetime) -> tuple[int, list[tuple[
         queued = list(db.session.info.get("jobs_pending", ()))
         try:
             with db.session.begin_nested():
+                lists: list[tuple[Case, dict]] = []
                 with db.session.no_autoflush:
-                    fired_here = _step(case, now)
+                    fired_here = _step(case, now, lists)
                 db.session.flush()
+                _save_timer_lists(lists)
             fired += fired_here
         except Exception as exc:  # one bad case must not stop the others
             db.session.info["jobs_pending"] = queued
@@ -153,6 +163,8 @@ def _claim_batch(now: datetime, *, skip: set[int], size: int, only: list[int] | 
         .order_by(Case.next_timer_at, Case.id)
         .limit(size)
         .with_for_update(skip_locked=True)  # PostgreSQL; SQLite ignores it (one writer at a time anyway)
+        # The state (12–15 kB, stored out of line) only if the engine must run: escalation timers fire without it.
+        .options(defer(Case.workflow_state))
         .execution_options(populate_existing=True)
     )
     if skip:
@@ -162,16 +174,85 @@ def _claim_batch(now: datetime, *, skip: set[int], size: int, only: list[int] | 
     return list(db.session.scalars(query))
 
 
-def _step(case: Case, now: datetime) -> int:
-    """One case's engine step and everything after it, in the session (the caller flushes)."""
+def _step(case: Case, now: datetime, lists: list[tuple[Case, dict]]) -> int:
+    """One case's engine step and everything after it, in the session (the caller flushes). A case whose timers
+    fired without the engine leaves its new timer list in `lists`, for _save_timer_lists."""
     version = specs.version_info(case.process_version_id)
     bundle = specs.bundle_for(version)
-    workflow = engine.deserialize(case.workflow_state, bundle)
+    quick = _fire_escalations(case, bundle, now)
+    if quick is not None:
+        fired, values = quick
+        lists.append((case, values))
+        return fired
+    workflow = steps.load_workflow(case, bundle)
     reached = engine.fire_due_timers(workflow, bundle, now=now)
     steps.advance(case, version, workflow, reached, actor=None)
     if case.next_timer_at is not None and case.next_timer_at < now:
         raise TimerNotFired(f"case {case.number}: a timer due at {case.next_timer_at.isoformat()} did not fire")
     return sum(1 for step in reached if step.fired_timer)
+
+
+def _fire_escalations(case: Case, bundle: engine.ProcessBundle, now: datetime) -> tuple[int, dict] | None:
+    """Fires the case's due timers without the engine when every one of them only escalates its task
+    (`escalation_only`: the path is timer → escalation event → end, checked at deploy) — what nearly every timer
+    of every process is. Their effects are what the engine's path would cause (steps.advance → escalate): the
+    timer_fired event, priority up, the supervisors told, the task reassigned if the service says so. The timers
+    move from "pending" to "fired" in the case's timer list, in the same row and transaction as the effects, and
+    the saved state is caught up at the case's next engine step (steps.load_workflow). Exactly once holds as
+    before: the row is locked, and after the commit the case is no longer due for them (docs/timers.md).
+
+    Returns how many fired and the case's new timer columns (written by _save_timer_lists), or None when the
+    engine must run: a due timer that does more (a deadline that ends the case), a case saved before the list
+    existed, or an element listed twice (several instances)."""
+    from app.supervision import service as supervision
+
+    listed = case.timers or {}
+    pending = listed.get("pending") or []
+    due = [(element, at) for element, at in pending if datetime.fromisoformat(at) < now]
+    elements = [element for element, _at in pending]
+    metas = [bundle.tasks.get(element) for element, _at in due]
+    if not due or any(meta is None or not meta.escalation_only or elements.count(meta.name) > 1 for meta in metas):
+        return None
+    for (element, at), meta in zip(due, metas, strict=True):
+        record(case, EventKind.TIMER_FIRED, actor=None, element=element, **step_names(meta), due=at)
+        escalation = bundle.tasks[meta.escalation_only].properties
+        supervision.escalate(case, task_name=escalation["escalate_task"], reason=escalation["escalate"])
+    later = [[element, at] for element, at in pending if datetime.fromisoformat(at) >= now]
+    return len(due), {
+        "timers": {"pending": later, "fired": [*listed.get("fired", []), *map(list, due)]},
+        "next_timer_at": datetime.fromisoformat(later[0][1]) if later else None,
+    }
+
+
+_CASES = Case.__table__
+# The timer lists of a batch's cases in one executemany (one round trip in psycopg's pipeline), where the ORM
+# would send one UPDATE per case: it never batches a versioned UPDATE, as it checks each row count. The check is
+# kept — every row must match its id and lock_version — and the version moves on as the ORM's would.
+_SAVE_TIMER_LIST = (
+    update(_CASES)
+    .where(_CASES.c.id == bindparam("b_id"), _CASES.c.lock_version == bindparam("b_version"))
+    .values(
+        timers=bindparam("b_timers"),
+        next_timer_at=bindparam("b_next"),
+        timer_failures=0,
+        lock_version=bindparam("b_version") + 1,
+    )
+)
+
+
+def _save_timer_lists(lists: list[tuple[Case, dict]]) -> None:
+    if not lists:
+        return
+    rows = [
+        {"b_id": case.id, "b_version": case.lock_version, "b_timers": v["timers"], "b_next": v["next_timer_at"]}
+        for case, v in lists
+    ]
+    saved = db.session.execute(_SAVE_TIMER_LIST, rows).rowcount
+    if saved != len(rows):
+        raise StaleDataError(f"saving the timer lists of {len(rows)} cases matched {saved} rows")
+    for case, values in lists:  # the session's objects as the database now has them (no expiry on commit)
+        for key, value in (*values.items(), ("timer_failures", 0), ("lock_version", case.lock_version + 1)):
+            set_committed_value(case, key, value)
 
 
 def _record_failure(case_id: int, now: datetime, exc: Exception) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ast
 import re
+from dataclasses import replace
 from datetime import datetime
 
 from lxml import etree
@@ -159,7 +160,51 @@ def check_process_xml(filename: str, xml: str, process_id: str):
             props["escalate_task"] = _escalated_task(filename, process, el, incoming)
         title_en = props.pop("name_en", None)  # a name for English pages, not a milestone property
         metas[el_id] = TaskMeta(el_id, el.get("name") or el_id, kind, lane_of.get(el_id), props, title_en)
+    for timer_id, escalation_id in _escalation_only_timers(process, outgoing, incoming, metas).items():
+        metas[timer_id] = replace(metas[timer_id], escalation_only=escalation_id)
     return metas, lanes, process.get("name") or process_id
+
+
+def _escalation_only_timers(
+    process: etree._Element, outgoing: dict[str, list[etree._Element]], incoming: dict[str, int], metas: dict
+) -> dict[str, str]:
+    """Boundary timers whose path does nothing but escalate the task: the timer scan may fire these without
+    running the engine (docs/timers.md, "Escalation timers"), so the shape is checked strictly — a
+    non-interrupting date or duration timer on a task of the process itself (not a cycle: it fires once), one
+    unconditional flow to an escalation event that carries nothing else (no status, letter, action, message,
+    script), one flow on to a plain end event. Anything more and the timer goes through the engine as usual."""
+
+    def plain_next(el_id: str) -> str | None:
+        flows = outgoing.get(el_id, [])
+        if len(flows) != 1 or flows[0].find("bpmn:conditionExpression", NS) is not None:
+            return None
+        target = flows[0].get("targetRef")
+        return target if incoming.get(target) == 1 else None
+
+    def definitions(el_id: str) -> list[str]:
+        el = process.find(f"*[@id='{el_id}']")
+        return [] if el is None else [_local(c) for c in el if _local(c).endswith("EventDefinition")]
+
+    found = {}
+    for boundary in process.findall("bpmn:boundaryEvent", NS):
+        timer_id = boundary.get("id")
+        timer = boundary.find("bpmn:timerEventDefinition", NS)
+        if timer is None or boundary.get("cancelActivity") != "false" or timer.find("bpmn:timeCycle", NS) is not None:
+            continue
+        if definitions(timer_id) != ["timerEventDefinition"] or metas[timer_id].properties:
+            continue
+        escalation = plain_next(timer_id)
+        meta = metas.get(escalation or "")
+        if meta is None or meta.kind != "intermediateThrowEvent" or definitions(meta.name):
+            continue
+        if set(meta.properties) != {"escalate", "escalate_task"} or meta.properties["escalate_task"] != boundary.get(
+            "attachedToRef"
+        ):
+            continue
+        end = metas.get(plain_next(meta.name) or "")
+        if end is not None and end.kind == "endEvent" and not end.properties and not definitions(end.name):
+            found[timer_id] = meta.name
+    return found
 
 
 def _check_timer(filename: str, timer: etree._Element) -> None:

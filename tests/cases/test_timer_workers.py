@@ -93,15 +93,15 @@ def test_a_locked_case_is_skipped_and_a_killed_worker_leaves_its_timer_due(app, 
         app = create_app({{"DEPLOY_ON_START": False, "TESTING": True,
                           "SQLALCHEMY_DATABASE_URI": {app.config["SQLALCHEMY_DATABASE_URI"]!r}}})
         clock.freeze(datetime.fromisoformat({now.isoformat()!r}))
-        real = timers.steps.advance
+        real = timers._step
 
-        def advance_then_hang(*args, **kwargs):
+        def step_then_hang(*args, **kwargs):
             real(*args, **kwargs)
-            db.session.flush()  # the new state is written, uncommitted, the row locked
+            db.session.flush()  # the fired timer is written, uncommitted, the row locked
             print("FIRED", flush=True)
             time.sleep(60)
 
-        timers.steps.advance = advance_then_hang
+        timers._step = step_then_hang
         with app.app_context():
             timers.fire_due()
     """)

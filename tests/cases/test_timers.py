@@ -181,16 +181,21 @@ class Killed(BaseException):
     """What a worker dying mid-job looks like to the code: not an Exception, nothing handles it."""
 
 
-def test_a_worker_killed_after_firing_but_before_commit_loses_no_timer(db, world, monkeypatch):
+@pytest.mark.parametrize("path", ["engine", "without engine"])
+def test_a_worker_killed_after_firing_but_before_commit_loses_no_timer(db, world, monkeypatch, path):
     case = open_permit(db, world)
     due = utc(db.session.get(Case, case.id).next_timer_at)
-    real = timers.steps.advance
+    if path == "engine":  # a case saved before the timer list existed: the engine fires its escalation
+        db.session.get(Case, case.id).timers = None
+        db.session.commit()
+    owner, name = (timers.steps, "advance") if path == "engine" else (timers, "_fire_escalations")
+    real = getattr(owner, name)
 
-    def advance_then_die(*args, **kwargs):
-        real(*args, **kwargs)  # the timer has fired in memory, milestones done, state serialized …
+    def fire_then_die(*args, **kwargs):
+        real(*args, **kwargs)  # the timer has fired in memory, its effects in the session …
         raise Killed()  # … and the worker dies before COMMIT
 
-    monkeypatch.setattr(timers.steps, "advance", advance_then_die)
+    monkeypatch.setattr(owner, name, fire_then_die)
     with pytest.raises(Killed):
         fire_at(at("2026-11-24"))
     db.session.rollback()  # what the database does with the connection of a dead worker

@@ -16,7 +16,7 @@ import json
 from collections.abc import Callable
 from contextvars import ContextVar
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from uuid import UUID
 
@@ -132,6 +132,9 @@ class TaskMeta:
     lane: str | None  # lane id without the "lane_" prefix: window, community, police_station …
     properties: dict[str, str] = field(default_factory=dict)
     title_en: str | None = None  # the element's name in English pages (property name_en; docs/i18n.md)
+    # A boundary timer whose whole path is "escalate the task as overdue, then end": the escalation event it
+    # leads to. The timer scan fires these without the engine; the state catches up later (docs/timers.md).
+    escalation_only: str | None = None
 
 
 @dataclass
@@ -318,6 +321,20 @@ def fire_due_timers(workflow: Any, bundle: ProcessBundle, *, now: datetime | Non
         return _run(bundle, workflow)
     finally:
         _engine_now.reset(token)
+
+
+def catch_up_timers(workflow: Any, bundle: ProcessBundle, fired: list[tuple[str, datetime]]) -> None:
+    """Brings a saved state up to the escalation timers the scan fired without the engine (`escalation_only`,
+    docs/timers.md): fires them here at their own due time and runs on. Their effects (priority, notification,
+    timeline) were applied and saved when they fired, so what they reach now is dropped — and anything else
+    firing or being reached would mean the state and the record disagree, which raises instead of guessing."""
+    until = max(at for _element, at in fired) + timedelta(microseconds=1)
+    reached = fire_due_timers(workflow, bundle, now=until)
+    timers = sorted(step.name for step in reached if step.fired_timer)
+    escalations = {bundle.tasks[name].escalation_only for name in timers if name in bundle.tasks}
+    others = [step.name for step in reached if not step.fired_timer and step.name not in escalations]
+    if timers != sorted(element for element, _at in fired) or others:
+        raise EngineError(f"catching up timers {fired}: the engine fired {timers} and reached {others}")
 
 
 def _run(bundle: ProcessBundle, workflow: Any) -> list[Reached]:
