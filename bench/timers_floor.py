@@ -3,7 +3,8 @@
     .venv/bin/python -m bench.timers_floor            # after bench.timers_quick / timers_scale prepared the cases
 
 For each due case of the timer database: deserialize its saved state, fire the due timers, list the ready tasks
-and the pending timers, serialize — exactly the engine calls of cases.timers._step, without the database. Reported
+and the pending timers, serialize — the engine calls of cases.timers._step for a timer that needs the engine (a
+deadline; escalations fire without it since 2026-12-03), without the database. Reported
 as CPU milliseconds per timer (median of 3 passes), and what that alone means for 100,000 timers on this
 machine's cores.
 """

@@ -3,8 +3,9 @@
     .venv/bin/python -m bench.timers_quick --cases 1000 --workers 2      # PostgreSQL (database anju_bench_timers)
 
 Each worker process is what a Celery worker runs: `cases.timers.fire_due` in a loop until nothing is due. Every
-fired timer escalates: priority up, a notification, two timeline events, the new state saved — one
-transaction per case. The run ends by checking that every timer fired exactly once. docs/timers.md.
+fired timer escalates: priority up, a notification, two timeline events, the timer moved to the case's "fired"
+list (escalations fire without the engine) — one transaction per batch of cases. The run ends by checking that
+every timer fired exactly once. docs/timers.md.
 """
 
 from __future__ import annotations
