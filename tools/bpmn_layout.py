@@ -66,6 +66,13 @@ def props_xml(props, indent):
     )
 
 
+def english_xml(d, key: str, indent: str) -> list[str]:
+    """The extensionElements carrying the English name of a pool, process, lane or flow (docs/i18n.md: the process
+    diagram in English pages), as lines; none when the process gives no English name for `key`."""
+    english = d.get("english", {}).get(key)
+    return props_xml({"name_en": english}, indent).rstrip("\n").split("\n") if english else []
+
+
 def label_xml(x, y, width) -> str:
     return f'<bpmndi:BPMNLabel><dc:Bounds x="{x:.0f}" y="{y:.0f}" width="{width:.0f}" height="28" /></bpmndi:BPMNLabel>'
 
@@ -123,13 +130,17 @@ def build(d) -> str:
         f'id="defs_{d["id"]}" targetNamespace="http://anju.example/bpmn">',
         *messages_xml(d),
         f'  <bpmn:collaboration id="collab_{d["id"]}">',
-        f'    <bpmn:participant id="pool_{d["id"]}" name={quoteattr(d["name"])} processRef="{d["id"]}" />',
+        f'    <bpmn:participant id="pool_{d["id"]}" name={quoteattr(d["name"])} processRef="{d["id"]}">',
+        *english_xml(d, d["id"], "      "),
+        "    </bpmn:participant>",
         "  </bpmn:collaboration>",
         f'  <bpmn:process id="{d["id"]}" name={quoteattr(d["name"])} isExecutable="true">',
+        *english_xml(d, d["id"], "    "),
         f'    <bpmn:laneSet id="laneset_{d["id"]}">',
     ]
     for lane in d["lanes"]:
         out.append(f'      <bpmn:lane id="lane_{lane["key"]}" name={quoteattr(lane["name"])}>')
+        out += english_xml(d, f"lane_{lane['key']}", "        ")
         out += [
             f"        <bpmn:flowNodeRef>{e['id']}</bpmn:flowNodeRef>" for e in d["elements"] if e["lane"] == lane["key"]
         ]
@@ -168,12 +179,16 @@ def build(d) -> str:
         out.append(f"    </bpmn:{tag}>")
     for f in d["flows"]:
         name = f" name={quoteattr(f['name'])}" if f.get("name") else ""
-        if f.get("cond"):
+        english = english_xml(d, f["id"], "      ") if f.get("name") else []
+        if f.get("cond") or english:
             out.append(f'    <bpmn:sequenceFlow id="{f["id"]}"{name} sourceRef="{f["from"]}" targetRef="{f["to"]}">')
+            out += english
+        if f.get("cond"):
             out.append(
                 '      <bpmn:conditionExpression xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" '
                 f'xsi:type="bpmn:tFormalExpression">{escape(f["cond"])}</bpmn:conditionExpression>'
             )
+        if f.get("cond") or english:
             out.append("    </bpmn:sequenceFlow>")
         else:
             out.append(f'    <bpmn:sequenceFlow id="{f["id"]}"{name} sourceRef="{f["from"]}" targetRef="{f["to"]}" />')

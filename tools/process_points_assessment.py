@@ -124,4 +124,18 @@ x_shift(PROCESS)
 # Chinese `name` stays the element's name; app pages pick by language (docs/i18n.md).
 PROCESS["english"] = {
     "verify_items": "Check of the points proofs",
+    # The diagram's other labels (docs/i18n.md): the process, lanes, events, gateways, automatic tasks, branches.
+    "points_assessment": "Residence permit points assessment",
+    "lane_window": "Points window (migrant service centre)",
+    "start": "Points assessment requested",
+    "ev_received": "Acceptance receipt issued",
+    "gw_permit": "Valid residence permit held?",
+    "decide_points": "Calculation of points per item",
+    "sum_points": "Points total",
+    "ev_assessed": "Points assessment notice issued",
+    "end_assessed": "Closed as assessed",
+    "ev_refused": "Points assessment refused",
+    "end_refused": "Closed as refused",
+    "f_holder": "Yes",
+    "f_no_permit": "No",
 }

@@ -130,4 +130,19 @@ x_shift(PROCESS)
 # Chinese `name` stays the element's name; app pages pick by language (docs/i18n.md).
 PROCESS["english"] = {
     "check_new_address": "Community check of the new address",
+    # The diagram's other labels (docs/i18n.md): the process, lanes, events, gateways, automatic tasks, branches.
+    "rp_change_address": "Residence permit change of address",
+    "lane_window": "Service window",
+    "lane_community": "Community office of new address",
+    "start": "Change of address reported",
+    "compute_deadline": "Calculation of report deadline",
+    "decide_timeliness": "Determination of timeliness",
+    "ev_received": "Acceptance receipt issued",
+    "gw_confirmed": "Resident at new address?",
+    "ev_changed": "Change granted",
+    "end_changed": "Closed as changed",
+    "ev_refused": "Change refused",
+    "end_refused": "Closed as refused",
+    "f_confirmed": "Confirmed",
+    "f_not_confirmed": "Not confirmed",
 }

@@ -118,4 +118,16 @@ x_shift(PROCESS)
 PROCESS["english"] = {
     "receive_old_card": "Receive the old card",
     "produce_card": "Produce the new card",
+    # The diagram's other labels (docs/i18n.md): the process, lanes, events, gateways, automatic tasks, branches.
+    "rp_replacement": "Residence permit replacement card",
+    "lane_window": "Service window",
+    "lane_police_station": "Police station",
+    "start": "Reissue or exchange requested",
+    "ev_received": "Acceptance receipt issued",
+    "decide_route": "Determination: reissue or exchange",
+    "gw_old_card": "Old card handed back?",
+    "ev_replaced": "New card issued, old card void",
+    "end_replaced": "Closed as replaced",
+    "f_await_card": "To be returned",
+    "f_card_ok": "Not required",
 }

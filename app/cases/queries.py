@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask_babel import get_locale
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import joinedload
 
 from app.accounts import service as accounts
 from app.accounts.models import OrgUnit, User
-from app.cases import steps
+from app.cases import services, steps
 from app.cases.models import Case, CaseEvent, CaseLink, CaseStatus
 from app.cases.service import get_case_for
 from app.core.templating import step_title
@@ -71,12 +72,14 @@ def case_page(user: User, case_id: int) -> dict[str, Any]:
     ).all()
     open_tasks = [t for t in tasks if t.state == TaskState.OPEN]
     workflow = steps.load_workflow(case, specs.bundle_for(version))
+    english = str(get_locale() or "zh") == "en"
     diagram = render_diagram_svg(
         specs.bpmn_xml(version),
         process_id=case.service,
         active={t.task_name for t in open_tasks},
         done=engine.completed_element_ids(workflow),
-        title=version.name,
+        title=services.label(case.service) if english else version.name,
+        english=english,
     )
     letters = db.session.scalars(select(Letter).where(Letter.case_id == case.id).order_by(Letter.id)).all()
     application_form = specs.form_for(version, specs.start_form_id(version))

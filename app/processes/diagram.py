@@ -34,18 +34,13 @@ from app.processes.diagram_shapes import (
     sub,
     text_block,
     text_em,
+    widest_word_em,
     wrap,
 )
+from app.processes.diagram_source import BPMN, NS, local_name, parse, pick_plane, process_name, use_english_names
 
-BPMN = "http://www.omg.org/spec/BPMN/20100524/MODEL"
-NS = {
-    "bpmn": BPMN,
-    "bpmndi": "http://www.omg.org/spec/BPMN/20100524/DI",
-    "dc": "http://www.omg.org/spec/DD/20100524/DC",
-    "di": "http://www.omg.org/spec/DD/20100524/DI",
-}
 FONT_FAMILY = "Noto Sans CJK SC, Noto Sans SC, WenQuanYi Micro Hei, sans-serif"
-FONT, LABEL_FONT = 12.0, 11.0
+FONT, LABEL_FONT, SMALL_FONT = 12.0, 11.0, 10.0
 LABEL_WIDTH = 90.0  # labels outside their shape (events, gateways, flows) wrap at bpmn.io's width
 PADDING = 24.0
 TASKS = {"task", "userTask", "manualTask", "scriptTask", "businessRuleTask", "serviceTask", "sendTask"}
@@ -98,26 +93,30 @@ def render_diagram_svg(
     done: Collection[str] = (),
     counts: Mapping[str, int] | None = None,
     title: str = "",
+    english: bool = False,
 ) -> str:
     """Return an accessible inline <svg> of one process, marking the current (`active`) and finished
     (`done`) elements, and optionally how many cases wait at each element (`counts`, a heat overlay).
 
-    `process_id` picks the diagram plane when the file holds several; the default is the first one.
+    `process_id` picks the diagram plane when the file holds several; the default is the first one. `english`:
+    each element's English name (its `name_en` property) where it has one, for English pages (docs/i18n.md).
     Raises ValueError when the file is not XML or carries no diagram information to draw from.
     """
-    root = _parse(bpmn_xml)
+    root = parse(bpmn_xml)
+    if english:
+        use_english_names(root)
     elements = {e.get("id"): e for e in root.iter(f"{{{BPMN}}}*") if e.get("id")}
-    plane = _pick_plane(root, elements, process_id)
+    plane = pick_plane(root, elements, process_id)
     shapes = {s.id: s for s in _shapes(plane, elements)}
     if not shapes:
         raise ValueError("The BPMN file has no diagram information: its diagram plane holds no shapes.")
     edges = list(_edges(plane, elements, shapes))
     waiting = {k: v for k, v in (counts or {}).items() if isinstance(v, int) and v > 0}
     drawing = _Drawing(shapes, active=set(active), done=set(done) - set(active), waiting=waiting)
-    key = (bpmn_xml, process_id, sorted(active), sorted(done), sorted(waiting.items()), title)
+    key = (bpmn_xml, process_id, sorted(active), sorted(done), sorted(waiting.items()), title, english)
     prefix = "bpmn-" + hashlib.sha256(repr(key).encode("utf-8", "surrogatepass")).hexdigest()[:10]
     svg = _root(_extent(shapes.values(), edges), prefix)
-    title = title or _process_name(plane, elements, process_id) or "BPMN process diagram"
+    title = title or process_name(plane, elements, process_id) or "BPMN process diagram"
     sub(svg, "title", _clean(title), id=f"{prefix}-title")
     sub(svg, "desc", _clean(drawing.description()), id=f"{prefix}-desc")
     marker_defs(svg, prefix)
@@ -128,30 +127,6 @@ def render_diagram_svg(
         else:
             drawing.shape(svg, item)
     return etree.tostring(svg, encoding="unicode")
-
-
-def _parse(bpmn_xml: str) -> etree._Element:
-    # No entities, DTDs or network: a process file is data, never a way to read the server's disk.
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, remove_comments=True)
-    try:
-        return etree.fromstring(bpmn_xml.encode("utf-8"), parser)
-    except etree.XMLSyntaxError as exc:
-        raise ValueError(f"The BPMN file is not well-formed XML: {exc}") from exc
-
-
-def _pick_plane(root: etree._Element, elements: dict, process_id: str | None) -> etree._Element:
-    planes = root.findall("bpmndi:BPMNDiagram/bpmndi:BPMNPlane", NS)
-    if not planes:
-        raise ValueError(
-            "The BPMN file has no diagram information (no bpmndi:BPMNDiagram); "
-            "open it in a BPMN modeller and save it there so the layout is stored."
-        )
-    for plane in planes if process_id else planes[:1]:
-        shown = elements.get(plane.get("bpmnElement"))
-        pools = shown.findall("bpmn:participant", NS) if shown is not None else []
-        if process_id in (None, plane.get("bpmnElement")) or any(p.get("processRef") == process_id for p in pools):
-            return plane
-    raise ValueError(f"The BPMN file has no diagram information for process {process_id!r}.")
 
 
 def _box(bounds: etree._Element | None) -> Box | None:
@@ -165,18 +140,14 @@ def _box(bounds: etree._Element | None) -> Box | None:
     return box if sane and box.w >= 0 and box.h >= 0 else None
 
 
-def _local(element: etree._Element) -> str:
-    return etree.QName(element).localname
-
-
 def _shapes(plane: etree._Element, elements: dict) -> Iterable[_Shape]:
     for di in plane.iter("{*}BPMNShape"):
         element, box = elements.get(di.get("bpmnElement")), _box(di.find("dc:Bounds", NS))
-        if element is None or box is None or _local(element) not in CATEGORIES:
+        if element is None or box is None or local_name(element) not in CATEGORIES:
             continue  # a shape for something the file does not define, or that we cannot draw: skip it
         label = _box(di.find("bpmndi:BPMNLabel/dc:Bounds", NS))
         flags = di.get("isExpanded") == "true", di.get("isHorizontal") != "false"
-        yield _Shape(element.get("id"), _local(element), element, box, label, *flags)
+        yield _Shape(element.get("id"), local_name(element), element, box, label, *flags)
 
 
 def _edges(plane: etree._Element, elements: dict, shapes: dict[str, _Shape]) -> Iterable[_Edge]:
@@ -186,13 +157,13 @@ def _edges(plane: etree._Element, elements: dict, shapes: dict[str, _Shape]) -> 
             points = [(float(p.get("x")), float(p.get("y"))) for p in di.findall("di:waypoint", NS)]
         except (TypeError, ValueError):
             continue
-        if element is None or _local(element) not in EDGES or len(points) < 2:
+        if element is None or local_name(element) not in EDGES or len(points) < 2:
             continue
         source, target = shapes.get(element.get("sourceRef")), shapes.get(element.get("targetRef"))
         points[0] = _onto_border(points[0], points[1], source)
         points[-1] = _onto_border(points[-1], points[-2], target)
         label = _box(di.find("bpmndi:BPMNLabel/dc:Bounds", NS))
-        yield _Edge(element.get("id"), _local(element), element, points, label)
+        yield _Edge(element.get("id"), local_name(element), element, points, label)
 
 
 def _inside(shape: _Shape, point: tuple[float, float]) -> bool:
@@ -239,7 +210,8 @@ def _label_lines(name: str, label: Box | None) -> list[str]:
     """Wrap at bpmn.io's 90px, but into as many lines as the modeller's label box is tall: bpmn.io sizes
     that box to its text, and hand-made layouts draw two-line boxes where neighbours stand close."""
     rows = max(1, round(label.h / (LABEL_FONT * LINE_HEIGHT))) if label else 1
-    return wrap(name, min(LABEL_WIDTH, text_em(name) * LABEL_FONT / rows + LABEL_FONT), LABEL_FONT)
+    balanced = max(text_em(name) / rows + 1, widest_word_em(name) + 0.5)  # a word is never cut to balance rows
+    return wrap(name, min(LABEL_WIDTH, balanced * LABEL_FONT), LABEL_FONT)
 
 
 def _extent(shapes: Iterable[_Shape], edges: list[_Edge]) -> Box:
@@ -377,13 +349,31 @@ class _Drawing:
         if marked:
             icon(g, kind, b.x + 7, b.y + 7)
         room = b.h - (34 if sub_process else 28 if marked else 12)
-        lines = wrap(shape.name, b.w - 12, FONT, max_lines=max(1, int(room // (FONT * 1.2))))
-        height = block_height(lines, FONT)
+        # A boundary event on the bottom edge covers the lower part of the box: the name stays above it.
+        covered = max((b.y + b.h - s.box.y for s in self._boundaries_below(shape)), default=0.0)
+        room = min(room, b.h - covered - (23 if marked else 6)) if covered else room
+        for size in (FONT, SMALL_FONT):  # a longer name (English ones are) gets a smaller font before an ellipsis
+            lines = wrap(shape.name, b.w - 12, size, max_lines=max(1, int(room // (size * 1.2))))
+            if not lines or not lines[-1].endswith("…") or shape.name.endswith("…"):
+                break
+        height = block_height(lines, size)
         top = b.cy - height / 2 - (7 if sub_process else 0)
-        top = max(top, b.y + 24) if marked else top  # keep clear of the type icon
-        text_block(g, lines, x=b.cx, cy=top + height / 2, size=FONT)
+        top = min(top, b.y + b.h - covered - 1 - height) if covered else top
+        top = max(top, b.y + 22) if marked else top  # keep clear of the type icon
+        text_block(g, lines, x=b.cx, cy=top + height / 2, size=size)
         if sub_process:
             icon(g, "collapsed", b.cx - 7, b.y + b.h - 18)
+
+    def _boundaries_below(self, host: _Shape) -> list[_Shape]:
+        """Boundary events drawn across the host's bottom edge."""
+        bottom = host.box.y + host.box.h
+        return [
+            s
+            for s in self.shapes.values()
+            if s.kind == "boundaryEvent"
+            and s.element.get("attachedToRef") == host.id
+            and s.box.y < bottom < s.box.y + s.box.h
+        ]
 
     def _event(self, g: etree._Element, shape: _Shape, paint: dict, extra: float) -> None:
         b, kind, element = shape.box, shape.kind, shape.element
@@ -397,7 +387,7 @@ class _Drawing:
             inner = {"fill": "none", "stroke": paint["stroke"], "stroke_dasharray": dash}
             sub(g, "circle", cx=b.cx, cy=b.cy, r=r - 3.5, **inner)
         children = element.iterchildren(f"{{{BPMN}}}*")
-        definitions = (_local(d).removesuffix("EventDefinition") for d in children)
+        definitions = (local_name(d).removesuffix("EventDefinition") for d in children)
         for definition in (d for d in definitions if d in EVENT_ICONS):
             throw = kind in ("endEvent", "intermediateThrowEvent")
             icon(g, definition, b.cx, b.cy, scale=num(r / 18), fill=INK if throw else PAPER)
@@ -442,16 +432,6 @@ def _midpoint(points: list[tuple[float, float]]) -> tuple[float, float]:
             return x1 + (x2 - x1) * left / length, y1 + (y2 - y1) * left / length
         left -= length
     return points[0]
-
-
-def _process_name(plane: etree._Element, elements: dict, process_id: str | None) -> str:
-    """The title to use when the caller gives none: the process's name, else its pool's, else its id."""
-    shown = elements.get(process_id or plane.get("bpmnElement"))
-    if shown is not None and _local(shown) == "collaboration":
-        pool = shown.find("bpmn:participant[@processRef]", NS)
-        process = elements.get(pool.get("processRef")) if pool is not None else None
-        shown = process if process is not None and process.get("name") else pool
-    return "" if shown is None else shown.get("name") or shown.get("id") or ""
 
 
 def _clean(text: str) -> str:

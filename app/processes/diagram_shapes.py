@@ -67,6 +67,11 @@ def text_em(text: str) -> float:
     return sum(1.0 if unicodedata.east_asian_width(ch) in ("W", "F") else 0.55 for ch in text)
 
 
+def widest_word_em(text: str) -> float:
+    """The widest piece a line may not be broken inside: a Latin word (a CJK character is its own piece)."""
+    return max((text_em(t) for t in _tokens(text) if not t.isspace()), default=0.0)
+
+
 def _tokens(text: str) -> Iterator[str]:
     """Latin words stay whole; each CJK character is its own token, since Chinese may break anywhere."""
     word = ""

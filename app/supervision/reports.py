@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -146,9 +147,14 @@ def heat_map(data: StatisticsPage) -> str | None:
         version = specs.latest_version_info(data.service)
     except NotFound:
         return None
+    english = str(get_locale() or "zh") == "en"
     return render_diagram_svg(
         specs.bpmn_xml(version),
         process_id=data.service,
         counts={w.task_name: w.count for w in data.waiting},
-        title=_("%(process)s: cases waiting at each step", process=version.name),
+        title=_(
+            "%(process)s: cases waiting at each step",
+            process=service_label(data.service) if english else version.name,
+        ),
+        english=english,
     )
