@@ -40,7 +40,7 @@ from app.processes.diagram_shapes import (
 from app.processes.diagram_source import BPMN, NS, local_name, parse, pick_plane, process_name, use_english_names
 
 FONT_FAMILY = "Noto Sans CJK SC, Noto Sans SC, WenQuanYi Micro Hei, sans-serif"
-FONT, LABEL_FONT, SMALL_FONT = 12.0, 11.0, 10.0
+FONT, LABEL_FONT, SMALL_FONT, TINY_FONT = 12.0, 11.0, 10.0, 9.0  # the smaller two: long names
 LABEL_WIDTH = 90.0  # labels outside their shape (events, gateways, flows) wrap at bpmn.io's width
 PADDING = 24.0
 TASKS = {"task", "userTask", "manualTask", "scriptTask", "businessRuleTask", "serviceTask", "sendTask"}
@@ -348,21 +348,36 @@ class _Drawing:
         marked = kind in TASKS - {"task", "callActivity"}  # a type icon sits in the top-left corner
         if marked:
             icon(g, kind, b.x + 7, b.y + 7)
-        room = b.h - (34 if sub_process else 28 if marked else 12)
-        # A boundary event on the bottom edge covers the lower part of the box: the name stays above it.
-        covered = max((b.y + b.h - s.box.y for s in self._boundaries_below(shape)), default=0.0)
-        room = min(room, b.h - covered - (23 if marked else 6)) if covered else room
-        for size in (FONT, SMALL_FONT):  # a longer name (English ones are) gets a smaller font before an ellipsis
-            lines = wrap(shape.name, b.w - 12, size, max_lines=max(1, int(room // (size * 1.2))))
-            if not lines or not lines[-1].endswith("…") or shape.name.endswith("…"):
-                break
+        lines, size, top = self._fit_name(shape, marked=marked)
         height = block_height(lines, size)
-        top = b.cy - height / 2 - (7 if sub_process else 0)
-        top = min(top, b.y + b.h - covered - 1 - height) if covered else top
-        top = max(top, b.y + 22) if marked else top  # keep clear of the type icon
         text_block(g, lines, x=b.cx, cy=top + height / 2, size=size)
         if sub_process:
             icon(g, "collapsed", b.cx - 7, b.y + b.h - 18)
+
+    def _fit_name(self, shape: _Shape, *, marked: bool) -> tuple[list[str], float, float]:
+        """(lines, font size, top) of a task's name. Tried in order, the first that shows the whole name without
+        cutting a word wins: 12 px, then 10 px (English names are longer), each in the box's width below the type
+        icon — or, when a boundary event on the bottom edge covers the lower part of the box, first in a narrower
+        column beside the icon, from the top down to the event, and last at 9 px. Failing all, the last try ends
+        in an ellipsis (the tooltip holds the whole name)."""
+        b, sub_process = shape.box, shape.kind in SUBPROCESSES
+        covered = max((b.y + b.h - s.box.y for s in self._boundaries_below(shape)), default=0.0)
+        room = b.h - (34 if sub_process else 28 if marked else 12) if not covered else b.h - covered - 23
+        tries = [(b.w - 44, size, b.h - covered - 7, True) for size in (FONT, SMALL_FONT) if covered and marked]
+        tries += [(b.w - 12, size, room, False) for size in (FONT, SMALL_FONT, *([TINY_FONT] if covered else []))]
+        for attempt in tries:
+            width, size, height_left, beside_icon = attempt
+            lines = wrap(shape.name, width, size, max_lines=max(1, int(height_left // (size * 1.2))))
+            whole = not lines or not lines[-1].endswith("…") or shape.name.endswith("…")
+            if whole and widest_word_em(shape.name) * size <= width:
+                break
+        height = block_height(lines, size)
+        top = b.cy - height / 2 - (7 if sub_process else 0)
+        if covered:
+            top = min(top, b.y + b.h - covered - 1 - height)  # above the boundary event
+        if marked:
+            top = max(top, b.y + (5 if beside_icon else 22))  # keep clear of the type icon
+        return lines, size, top
 
     def _boundaries_below(self, host: _Shape) -> list[_Shape]:
         """Boundary events drawn across the host's bottom edge."""
