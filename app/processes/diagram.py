@@ -356,21 +356,27 @@ class _Drawing:
 
     def _fit_name(self, shape: _Shape, *, marked: bool) -> tuple[list[str], float, float]:
         """(lines, font size, top) of a task's name. Tried in order, the first that shows the whole name without
-        cutting a word wins: 12 px, then 10 px (English names are longer), each in the box's width below the type
-        icon — or, when a boundary event on the bottom edge covers the lower part of the box, first in a narrower
-        column beside the icon, from the top down to the event, and last at 9 px. Failing all, the last try ends
-        in an ellipsis (the tooltip holds the whole name)."""
+        cutting a word wins (else the first whole one, else the last try, which ends in an ellipsis; the tooltip
+        holds the whole name): 12 px, then 10 px (English names are longer), in the box's width below the type
+        icon — and, when a boundary event on the bottom edge covers the lower part of the box, first in a narrower
+        column beside the icon from the top down to the event, and last at 9 px."""
         b, sub_process = shape.box, shape.kind in SUBPROCESSES
         covered = max((b.y + b.h - s.box.y for s in self._boundaries_below(shape)), default=0.0)
         room = b.h - (34 if sub_process else 28 if marked else 12) if not covered else b.h - covered - 23
-        tries = [(b.w - 44, size, b.h - covered - 7, True) for size in (FONT, SMALL_FONT) if covered and marked]
-        tries += [(b.w - 12, size, room, False) for size in (FONT, SMALL_FONT, *([TINY_FONT] if covered else []))]
-        for attempt in tries:
-            width, size, height_left, beside_icon = attempt
+        tries = []  # (width, font size, height, beside the icon): larger fonts first
+        for size in (FONT, SMALL_FONT, *([TINY_FONT] if covered else [])):
+            if covered and marked and size != TINY_FONT:
+                tries.append((b.w - 44, size, b.h - covered - 7, True))
+            tries.append((b.w - 12, size, room, False))
+        laid_out = []
+        for width, size, height_left, beside_icon in tries:
             lines = wrap(shape.name, width, size, max_lines=max(1, int(height_left // (size * 1.2))))
             whole = not lines or not lines[-1].endswith("…") or shape.name.endswith("…")
-            if whole and widest_word_em(shape.name) * size <= width:
-                break
+            laid_out.append((whole and widest_word_em(shape.name) * size <= width, whole, lines, size, beside_icon))
+        # the first whole name without a cut word; else the first whole one; else the last try
+        _uncut, _whole, lines, size, beside_icon = next(
+            (t for t in laid_out if t[0]), next((t for t in laid_out if t[1]), laid_out[-1])
+        )
         height = block_height(lines, size)
         top = b.cy - height / 2 - (7 if sub_process else 0)
         if covered:
