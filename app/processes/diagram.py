@@ -118,7 +118,7 @@ def render_diagram_svg(
     svg = _root(_extent(shapes.values(), edges), prefix)
     title = title or process_name(plane, elements, process_id) or "BPMN process diagram"
     sub(svg, "title", _clean(title), id=f"{prefix}-title")
-    sub(svg, "desc", _clean(drawing.description()), id=f"{prefix}-desc")
+    sub(svg, "desc", _clean(drawing.description(english=english)), id=f"{prefix}-desc")
     marker_defs(svg, prefix)
     items: list[_Shape | _Edge] = [*shapes.values(), *edges]
     for item in sorted(items, key=_layer):
@@ -253,15 +253,17 @@ class _Drawing:
         self.shapes, self.active, self.done, self.waiting = shapes, active, done, waiting
         self.most = max(waiting.values(), default=0)
 
-    def description(self) -> str:
-        """What a screen reader says: the current step(s) and, for the heat overlay, the queue sizes."""
+    def description(self, *, english: bool) -> str:
+        """What a screen reader says, in the page's language: the current step(s) and, for the heat overlay, the
+        queue sizes."""
         current = [self._name(i) for i in self.shapes if i in self.active]
         current += sorted(self.active - self.shapes.keys())
-        text = f"Current step: {', '.join(current) or 'none'}."
-        if self.waiting:
-            queues = (f"{self._name(i)} {self.waiting[i]}" for i in self.shapes if i in self.waiting)
-            text += f" Cases waiting: {', '.join(queues)}."
-        return text
+        queues = [f"{self._name(i)} {self.waiting[i]}" for i in self.shapes if i in self.waiting]
+        if english:
+            text = f"Current step: {', '.join(current) or 'none'}."
+            return text + (f" Cases waiting: {', '.join(queues)}." if queues else "")
+        text = f"当前步骤：{'、'.join(current) or '无'}。"
+        return text + (f"等待中的案件：{'、'.join(queues)}。" if queues else "")
 
     def _name(self, element_id: str) -> str:
         return self.shapes[element_id].name or element_id

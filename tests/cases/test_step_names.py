@@ -70,6 +70,11 @@ def test_inbox_task_and_case_pages_name_the_step_in_the_page_language(client, wo
     assert f"<strong>{shown}</strong>" in current_step and not_shown not in current_step
     timeline = case_page.split('id="timeline-heading"', 1)[1]
     assert f"· {shown}" in timeline  # "task created" names the step too
+    diagram = case_page.split("<svg", 1)[1].split("</svg>", 1)[0]  # the process diagram speaks the language too
+    gateway, lane = ("Materials", "Police station") if locale == "en" else ("材料齐全？", "派出所")
+    current = f"Current step: {shown}." if locale == "en" else f"当前步骤：{shown}。"
+    assert current in diagram and gateway in diagram and lane in diagram
+    assert (re.search("[\u4e00-\u9fff]", diagram) is None) == (locale == "en")
 
     client.post("/logout", data={"csrf_token": csrf_from(case_page)})
     login(client, "window_lead")

@@ -62,7 +62,7 @@ def test_root_is_an_accessible_svg_sized_to_its_view_box(sample):
     title = svg.find(f"{SVG}title")
     assert svg.get("aria-labelledby") == title.get("id")
     assert title.text == "居住证申请（示例）"  # the process name when no title is given
-    assert svg.find(f"{SVG}desc").text.startswith('Current step: Approve <A&B> "urgent" 审批')
+    assert svg.find(f"{SVG}desc").text.startswith('当前步骤：Approve <A&B> "urgent" 审批')
     _, _, width, height = svg.get("viewBox").split()
     assert (svg.get("width"), svg.get("height")) == (width, height)
     # Pools span x 160..1060 and y 80..640; the view adds padding on every side.
@@ -95,7 +95,7 @@ def test_current_and_finished_steps_are_marked_by_class_width_and_badge(sample):
     assert len({float(r.get("stroke-width")) for r in (active, done, plain)}) == 3
     badge_fills = {c.get("fill") for i in ("Task_Approve", "Task_Review") for c in _group(svg, i).iter(f"{SVG}circle")}
     assert {"#0b4f9c", "#1e6b35"} <= badge_fills
-    assert svg.find(f"{SVG}desc").text == 'Current step: Approve <A&B> "urgent" 审批.'
+    assert svg.find(f"{SVG}desc").text == '当前步骤：Approve <A&B> "urgent" 审批。'
 
 
 def test_pools_and_lanes_show_their_names_in_a_turned_band(sample):
@@ -144,7 +144,7 @@ def test_counts_draw_a_bubble_and_a_readable_heat_tint(sample):
     assert _luminance(busiest) < _luminance(quieter) < _luminance("#ffffff")
     assert _contrast(busiest, diagram_shapes.INK) >= 4.5
     assert _contrast(diagram_shapes.BUBBLE, "#ffffff") >= 4.5
-    assert "Cases waiting:" in svg.find(f"{SVG}desc").text and "12" in svg.find(f"{SVG}desc").text
+    assert "等待中的案件：" in svg.find(f"{SVG}desc").text and "12" in svg.find(f"{SVG}desc").text
 
 
 def test_flows_have_arrows_default_slash_and_dashed_message_flows(sample):
