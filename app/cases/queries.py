@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask_babel import get_locale
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import joinedload
 
@@ -13,7 +12,7 @@ from app.accounts.models import OrgUnit, User
 from app.cases import services, steps
 from app.cases.models import Case, CaseEvent, CaseLink, CaseStatus
 from app.cases.service import get_case_for
-from app.core.templating import step_title
+from app.core.templating import english_page, step_title
 from app.extensions import db
 from app.forms.definitions import prefill_values
 from app.inbox import service as inbox
@@ -72,7 +71,7 @@ def case_page(user: User, case_id: int) -> dict[str, Any]:
     ).all()
     open_tasks = [t for t in tasks if t.state == TaskState.OPEN]
     workflow = steps.load_workflow(case, specs.bundle_for(version))
-    english = str(get_locale() or "zh") == "en"
+    english = english_page()
     diagram = render_diagram_svg(
         specs.bpmn_xml(version),
         process_id=case.service,

@@ -37,15 +37,7 @@ def advance(
     for step in reached:
         props = step.properties
         if step.fired_timer:
-            # A timer acts on its own: no person is the actor, whoever's step noticed it was due.
-            record(
-                case,
-                EventKind.TIMER_FIRED,
-                actor=None,
-                element=step.name,
-                **step_names(step),
-                due=step.fired_timer,
-            )
+            record_timer_fired(case, step.name, step, due=step.fired_timer)
         if "status" in props:
             move(case, CaseStatus(props["status"]), actor=actor, reason=step.title)
         if "action" in props:  # the service's own milestone work (issue a permit, open a linked case, …)
@@ -78,11 +70,8 @@ def advance(
         actor=actor,
         priority=int((case.data or {}).get("priority") or 0),  # a case flagged priority (legal-aid green channel)
     )
-    if escalations:
-        from app.supervision import service as supervision
-
-        for step in escalations:
-            supervision.escalate(case, task_name=step.properties["escalate_task"], reason=step.properties["escalate"])
+    for step in escalations:
+        escalate(case, step.properties)
     case.current_step = "、".join(t.title for t in ready) or None
     case.workflow_state = engine.serialize(workflow)
     case.serializer_version = engine.SERIALIZER_VERSION
@@ -95,6 +84,19 @@ def advance(
     if engine.is_completed(workflow) and case.closed_at is None:
         case.closed_at = utcnow()
         record(case, EventKind.CASE_CLOSED, actor=actor, outcome=str(case.status))
+
+
+def record_timer_fired(case: Case, element: str, names: Any, *, due: str) -> None:
+    """The timeline's `timer_fired`, for a timer the engine fired and one the scan fired without it alike.
+    A timer acts on its own: no person is the actor, whoever's step noticed it was due."""
+    record(case, EventKind.TIMER_FIRED, actor=None, element=element, **step_names(names), due=due)
+
+
+def escalate(case: Case, properties: dict[str, str]) -> None:
+    """An escalation event was reached (`escalate`, `escalate_task`): its task is overdue (supervision.escalate)."""
+    from app.supervision import service as supervision
+
+    supervision.escalate(case, task_name=properties["escalate_task"], reason=properties["escalate"])
 
 
 def load_workflow(case: Case, bundle: engine.ProcessBundle) -> Any:

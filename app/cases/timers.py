@@ -33,7 +33,6 @@ from app.cases.lifecycle import EventKind, record
 from app.cases.models import Case
 from app.core import jobs
 from app.core.clock import utcnow
-from app.core.templating import step_names
 from app.extensions import db
 from app.inbox import service as inbox
 from app.processes import engine, specs
@@ -204,22 +203,20 @@ def _fire_escalations(case: Case, bundle: engine.ProcessBundle, now: datetime) -
     Returns how many fired and the case's new timer columns (written by _save_timer_lists), or None when the
     engine must run: a due timer that does more (a deadline that ends the case), a case saved before the list
     existed, or an element listed twice (several instances)."""
-    from app.supervision import service as supervision
-
     listed = case.timers or {}
     pending = listed.get("pending") or []
-    due = [(element, at) for element, at in pending if datetime.fromisoformat(at) < now]
+    due, later = [], []
+    for element, at in pending:
+        (due if datetime.fromisoformat(at) < now else later).append([element, at])
     elements = [element for element, _at in pending]
     metas = [bundle.tasks.get(element) for element, _at in due]
     if not due or any(meta is None or not meta.escalation_only or elements.count(meta.name) > 1 for meta in metas):
         return None
     for (element, at), meta in zip(due, metas, strict=True):
-        record(case, EventKind.TIMER_FIRED, actor=None, element=element, **step_names(meta), due=at)
-        escalation = bundle.tasks[meta.escalation_only].properties
-        supervision.escalate(case, task_name=escalation["escalate_task"], reason=escalation["escalate"])
-    later = [[element, at] for element, at in pending if datetime.fromisoformat(at) >= now]
+        steps.record_timer_fired(case, element, meta, due=at)
+        steps.escalate(case, bundle.tasks[meta.escalation_only].properties)
     return len(due), {
-        "timers": {"pending": later, "fired": [*listed.get("fired", []), *map(list, due)]},
+        "timers": {"pending": later, "fired": [*listed.get("fired", []), *due]},
         "next_timer_at": datetime.fromisoformat(later[0][1]) if later else None,
     }
 

@@ -39,8 +39,13 @@ def step_title(step: Any) -> str:
         title, title_en = step.get("title"), step.get("title_en")
     else:
         title, title_en = step.title, getattr(step, "title_en", None)
+    return title_en if title_en and english_page() else (title or "")
+
+
+def english_page() -> bool:
+    """Whether the page being built is in English (the user's choice, else the browser's; docs/i18n.md)."""
     locale = get_locale()
-    return title_en if title_en and locale is not None and locale.language == "en" else (title or "")
+    return locale is not None and locale.language == "en"
 
 
 def step_names(step: Any) -> dict[str, str | None]:

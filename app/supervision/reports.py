@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -140,6 +139,7 @@ def heat_map(data: StatisticsPage) -> str | None:
     if not data.service:
         return None
     from app.core.errors import NotFound
+    from app.core.templating import english_page
     from app.processes import specs
     from app.processes.diagram import render_diagram_svg
 
@@ -147,7 +147,7 @@ def heat_map(data: StatisticsPage) -> str | None:
         version = specs.latest_version_info(data.service)
     except NotFound:
         return None
-    english = str(get_locale() or "zh") == "en"
+    english = english_page()
     return render_diagram_svg(
         specs.bpmn_xml(version),
         process_id=data.service,
