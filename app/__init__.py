@@ -10,6 +10,7 @@ from flask_login import current_user
 from sqlalchemy import text
 
 from app.config import Config
+from app.core import read_only_end
 from app.core.i18n import compile_translations
 from app.extensions import babel, csrf, db, limiter, login_manager, migrate
 
@@ -50,6 +51,7 @@ def create_app(config: type[Config] | dict[str, Any] | None = None) -> Flask:
     _configure_sqlite(app)
 
     db.init_app(app)
+    read_only_end.register()
     migrate.init_app(app, db, directory=_migrations_dir(), render_as_batch=True, compare_type=True)
     login_manager.init_app(app)
     login_manager.login_view = "accounts.login"

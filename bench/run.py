@@ -182,13 +182,24 @@ def http_cases(url: str, cases: int) -> Iterator[dict]:
             response = clients["window1"].post("/cases/new?service=residence_permit", data=form)
         assert response.status_code == 302, response.status_code
         case_id = int(response.location.rsplit("/", 1)[1])
+        _followed_redirect(clients["window1"])
         for username in STEP_USERS:
             with app.app_context():
                 task_id = db.session.scalar(next_task, {"case_id": case_id})
             with watch:
                 response = clients[username].post(f"/inbox/tasks/{task_id}", data=data[username])
             assert response.status_code == 302, (response.status_code, response.get_data(as_text=True)[-600:])
+            _followed_redirect(clients[username])
         yield _result(url, done, watch, server_cpu)
+
+
+def _followed_redirect(client) -> None:
+    """What the page a POST redirects to takes out of the session when the browser follows the redirect: the
+    confirmation message and the new case's access code. Without it they piled up in the session cookie — 300
+    confirmations signed and serialised again on every POST — which no person's session ever holds."""
+    with client.session_transaction() as session:
+        session.pop("_flashes", None)
+        session.pop("new_access_code", None)
 
 
 def _pg_available() -> bool:
