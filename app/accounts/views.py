@@ -17,9 +17,7 @@ bp = Blueprint("accounts", __name__, template_folder="templates")
 
 @login_manager.user_loader
 def load_user(user_id: str):
-    from app.accounts.models import User
-
-    return db.session.get(User, int(user_id))
+    return service.user_by_id(int(user_id))
 
 
 def _safe_next(target: str | None, default: str) -> str:

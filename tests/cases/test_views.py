@@ -82,3 +82,15 @@ def test_login_is_rate_limited_and_failures_are_audited(app, client, db, world):
 def test_healthz(client):
     body = client.get("/healthz").get_json()
     assert body["app"] == "ok" and body["database"] == "ok"
+
+
+def test_a_deactivated_account_is_signed_out_at_its_next_request(client, db, world):
+    login(client, "window1")
+    assert client.get("/inbox/").status_code == 200
+    world.users["window1"].is_active_flag = False
+    db.session.commit()
+    response = client.get("/inbox/")
+    assert response.status_code == 302 and "/login" in response.location
+    world.users["window1"].is_active_flag = True
+    db.session.commit()
+    assert client.get("/inbox/").status_code == 200  # the same session is good again once reactivated
