@@ -243,7 +243,12 @@ def main() -> None:
     # the first after the warm-up (parsing, imports and caches filling).
     samples: dict[str, list[dict]] = {label: [] for label in runners}
     for done in range(1, total + 1):
-        latest = {label: next(runner) for label, runner in runners.items()}
+        latest = {}
+        for label, runner in runners.items():
+            # Each runner starts its case with the garbage of the others collected (untimed): otherwise the
+            # collection an HTTP case's garbage makes due lands in whichever runner allocates next.
+            gc.collect()
+            latest[label] = next(runner)
         measured = done - args.warmup
         if measured == 0:
             # Everything made so far (modules, apps, parsed specs) lives to the end: out of the collector's way,

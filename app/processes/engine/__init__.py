@@ -104,7 +104,7 @@ class _SandboxEnvironment(BasePythonScriptEngineEnvironment):
 class _ScriptEngine(PythonScriptEngine):
     """Caches syntax checks: the DMN engine re-parses every cell on every evaluation to see if it needs '=='."""
 
-    _checked: dict[str, SyntaxError | None] = {}
+    _checked: dict[str, tuple | None] = {}  # expression → its SyntaxError's args, or None: it parses
 
     def validate(self, expression):
         if expression not in self._checked:
@@ -112,10 +112,13 @@ class _ScriptEngine(PythonScriptEngine):
                 super().validate(expression)
                 self._checked[expression] = None
             except SyntaxError as exc:
-                self._checked[expression] = exc
-        error = self._checked[expression]
-        if error is not None:
-            raise error
+                self._checked[expression] = exc.args
+        error_args = self._checked[expression]
+        if error_args is not None:
+            # A new exception every time. Raising one cached instance again chained each raise's frames onto its
+            # traceback: every DMN evaluation's frames, tasks and case data stayed alive for the life of the
+            # process (33,000 objects after 200 permit cases; a full garbage collection took 28 ms).
+            raise SyntaxError(*error_args)
 
 
 SCRIPT_ENGINE = _ScriptEngine(environment=_SandboxEnvironment())
