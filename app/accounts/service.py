@@ -20,10 +20,9 @@ _USER_BY_ID = select(User).where(User.id == bindparam("user_id"))
 
 def user_by_id(user_id: int) -> User | None:
     """The signed-in user of a request (Flask-Login's loader), read from the database on every request so that a
-    deactivated account is signed out at its next request and a changed role takes effect at once. None: not
-    signed in (Flask-Login then treats the request as anonymous)."""
-    user = db.session.scalars(_USER_BY_ID, {"user_id": user_id}).first()
-    return user if user is not None and user.is_active else None
+    changed role takes effect at once; a deactivated account is signed out by Flask-Login itself
+    (`is_authenticated` is `is_active`)."""
+    return db.session.scalars(_USER_BY_ID, {"user_id": user_id}).first()
 
 
 def hash_password(password: str) -> str:

@@ -3,8 +3,8 @@
 psycopg prepares a statement on the server after its fifth execution on a connection, and forgets every
 prepared statement at each ROLLBACK (a rolled-back transaction may have dropped what they refer to). Every
 request ends its transaction with a rollback when the session closes, and most requests only read: so on a
-connection that serves page views between form posts no statement ever reached five, and PostgreSQL parsed
-and planned every statement of every step again (bench/run.py's HTTP path: 6,992 plans for 10,107 statements,
+connection that serves page views between form posts almost no statement reached five, and PostgreSQL parsed
+and planned nearly every statement of every step again (bench/run.py's HTTP path: 6,992 plans for 10,107 statements,
 against 322 for the service path, which commits; measured 2026-12-04 with pg_stat_statements).
 
 For a transaction that wrote nothing, COMMIT and ROLLBACK are the same to the database: both end it and release
