@@ -11,10 +11,11 @@ from __future__ import annotations
 import json
 import re
 import subprocess
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from playwright.sync_api import Locator, Page
+from playwright.sync_api import Locator, Page, expect
 
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
@@ -120,6 +121,22 @@ def fill_form(scope: Page | Locator, definition: dict, values: dict, locale: str
             field(scope, definition, name, locale).select_option(value=str(value))
         else:
             field(scope, definition, name, locale).fill(str(value))
+
+
+def mark_materials(
+    page: Page, definition: dict, verdict: Callable[[str], str] = lambda legend: "provided", locale: str = "zh"
+) -> int:
+    """Gives every material on the open task form the verdict `verdict(legend)` and returns how many there are.
+
+    Waits for the checklist first: Locator.all() does not wait, so on a page still loading it finds no
+    materials, nothing is ticked, and the form comes back asking for a supplement deadline.
+    """
+    label = definition["ui"]["fields"]["materials"]["label"][locale]
+    groups = page.get_by_role("region", name=label).get_by_role("group")
+    expect(groups.first).to_be_visible()
+    for group in groups.all():
+        group.get_by_role("radio", name=word(verdict(group.locator("legend").inner_text()), locale), exact=True).check()
+    return groups.count()
 
 
 def pdftotext(pdf: Path) -> str:

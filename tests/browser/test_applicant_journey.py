@@ -30,10 +30,10 @@ from tests.browser.support import (
     form_definition,
     log_in,
     log_out,
+    mark_materials,
     nav_link,
     pdftotext,
     screenshot,
-    word,
 )
 from tests.factories import permit_form
 
@@ -169,12 +169,9 @@ def test_an_applicant_applies_online_supplies_a_document_and_gets_a_verifiable_l
     staff = new_page()
     log_in(staff, live_server, "window1")
     open_task_from_inbox(staff, live_server, case_number, "材料审查")
-    checklist = staff.get_by_role(
-        "region", name=form_definition("rp_materials")["ui"]["fields"]["materials"]["label"]["zh"]
+    mark_materials(
+        staff, form_definition("rp_materials"), lambda legend: "missing" if "居住地住址证明" in legend else "provided"
     )
-    for group in checklist.get_by_role("group").all():
-        verdict = "missing" if "居住地住址证明" in group.locator("legend").inner_text() else "provided"
-        group.get_by_role("radio", name=word(verdict), exact=True).check()
     fill_form(staff, form_definition("rp_materials"), {"supplement_deadline": (TODAY + timedelta(days=5)).isoformat()})
     complete(staff, live_server, case_number)
 

@@ -22,10 +22,10 @@ from tests.browser.support import (
     form_definition,
     log_in,
     log_out,
+    mark_materials,
     nav_link,
     pdftotext,
     screenshot,
-    word,
 )
 
 pytestmark = pytest.mark.browser
@@ -100,9 +100,7 @@ def test_green_channel_wage_claim_from_the_window_to_the_grant_letter(page: Page
     # 2. Materials: all provided. No means test (Art. 42(3)): the same-day decision comes next.
     open_unclaimed(page, live_server, case_number, "材料审查")
     materials = form_definition("la_materials")
-    checklist = page.get_by_role("region", name=materials["ui"]["fields"]["materials"]["label"]["zh"])
-    for group in checklist.get_by_role("group").all():
-        group.get_by_role("radio", name=word("provided"), exact=True).check()
+    mark_materials(page, materials)
     complete(page, live_server, case_number)
 
     # 3. The same-day decision: first a grant without its scope (the field is named), then complete.

@@ -20,6 +20,7 @@ from tests.browser.support import (
     form_definition,
     log_in,
     log_out,
+    mark_materials,
     nav_link,
     pdftotext,
     screenshot,
@@ -96,9 +97,7 @@ def test_points_from_the_window_to_the_letter_and_the_person_page(page: Page, li
     verification = form_definition("pt_verification")
     education = page.get_by_label(re.compile("^" + verification["ui"]["fields"]["education"]["label"]["zh"]))
     expect(education).to_have_value("bachelor")  # prefilled with what was declared
-    checklist = page.get_by_role("region", name=verification["ui"]["fields"]["materials"]["label"]["zh"])
-    for group in checklist.get_by_role("group").all():
-        group.get_by_role("radio", name="已提供", exact=True).check()
+    mark_materials(page, verification)
     fill_form(page, verification, {"education": "associate", "verification_note": "学历证书为大专，按材料改正。"})
     screenshot(page, "pt-02-verification")
     page.get_by_role("button", name=live_server.name("Complete task")).click()

@@ -21,10 +21,10 @@ from tests.browser.support import (
     form_definition,
     log_in,
     log_out,
+    mark_materials,
     nav_link,
     pdftotext,
     screenshot,
-    word,
 )
 
 pytestmark = pytest.mark.browser
@@ -91,13 +91,12 @@ def test_from_the_bureau_window_to_the_round_and_the_offer_letter(page: Page, li
         row = page.get_by_role("row").filter(has_text="审核入学材料").first
         row.get_by_role("link", name="审核入学材料").click()
         materials = form_definition("sc_materials")
-        checklist = page.get_by_role("region", name=materials["ui"]["fields"]["materials"]["label"]["zh"])
-        for group in checklist.get_by_role("group").all():
-            group.get_by_role("radio", name=word("provided"), exact=True).check()
+        mark_materials(page, materials)
         fill_form(page, materials, {"currently_paying": True})
         screenshot(page, "sc-02-materials")
         page.get_by_role("button", name=live_server.name("Complete task")).click()
-        expect(page).to_have_url(re.compile(r"/inbox/"))
+        expect(page).to_have_url(re.compile(r"/inbox/$"))
+        expect(page.get_by_role("status").first).to_contain_text("审核入学材料")
     log_out(page, live_server)
 
     # The head runs the round: XH-P01 has three grade-1 places for C0101 and C0102 in the demo schools.

@@ -21,10 +21,10 @@ from tests.browser.support import (
     label_pattern,
     log_in,
     log_out,
+    mark_materials,
     nav_link,
     pdftotext,
     screenshot,
-    word,
 )
 
 pytestmark = pytest.mark.browser
@@ -148,9 +148,7 @@ def test_complaint_to_order_to_compensation_with_a_linked_legal_aid_case(
     # 2. Acceptance: registered the same day; the referral opens the linked legal-aid case.
     open_task(page, live_server, number, "受理审查")
     acceptance = form_definition("wa_acceptance")
-    checklist = page.get_by_role("region", name=acceptance["ui"]["fields"]["materials"]["label"]["zh"])
-    for group in checklist.get_by_role("group").all():
-        group.get_by_role("radio", name=word("provided"), exact=True).check()
+    mark_materials(page, acceptance)
     fill_form(page, acceptance, {"employer_identified": True, "in_inspection_scope": True, "in_our_jurisdiction": True})
     complete(page, live_server, number)
     page.goto(complaint_url)
