@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from sqlalchemy import bindparam, select
+from sqlalchemy.orm import joinedload
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from app.accounts.models import AuditEntry, OrgUnit, Role, UnitKind, User, station_communities
@@ -78,12 +79,17 @@ def police_station_for(community_id: int) -> OrgUnit | None:
     return cache[community_id]
 
 
+# With the bureau above the station: a letter the station decides is signed by that bureau (cases.routing).
+_STATION_FOR = (
+    select(OrgUnit)
+    .join(station_communities, station_communities.c.station_id == OrgUnit.id)
+    .where(station_communities.c.community_id == bindparam("community_id"))
+    .options(joinedload(OrgUnit.parent))
+)
+
+
 def _station_query(community_id: int) -> OrgUnit | None:
-    return db.session.scalar(
-        select(OrgUnit)
-        .join(station_communities, station_communities.c.station_id == OrgUnit.id)
-        .where(station_communities.c.community_id == community_id)
-    )
+    return db.session.scalar(_STATION_FOR, {"community_id": community_id})
 
 
 def first_unit_of_kind(kind: UnitKind, *, under: OrgUnit | None = None) -> OrgUnit | None:

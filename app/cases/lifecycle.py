@@ -5,11 +5,12 @@ from __future__ import annotations
 import enum
 from typing import Any
 
-from sqlalchemy import event, insert
-from sqlalchemy.orm import Session
+from sqlalchemy import insert
+from sqlalchemy.sql import Executable
 
 from app.accounts.models import User
 from app.cases.models import TRANSITIONS, Case, CaseEvent, CaseStatus
+from app.core import pending_rows
 from app.core.clock import local_now, utcnow
 from app.core.errors import DomainError
 from app.extensions import db
@@ -53,23 +54,24 @@ def record(
 ) -> None:
     """Appends an event to the case's timeline in the current transaction.
 
-    Events are queued on the session and written in ONE multi-row INSERT at the end of the next flush, or at
-    the commit (see _write_pending_events): a step records 2–5 events, and one round trip beats five on
-    PostgreSQL. Written after the flush's own rows, an event may name a row inserted in that same flush: the
-    case itself, or a payload value given as a zero-argument callable (`letter_id=lambda: letter.id`), which is
-    called when the events are written. So a step needs no flush of its own just to learn an id.
-    A rollback discards the queue with everything else.
+    Queued on the session and written with the step's other events in ONE multi-row INSERT after the next
+    flush, or at the commit (app/core/pending_rows.py): a step records 2–5 events, and one round trip beats five
+    on PostgreSQL. An event may name a row inserted by that same flush: the case itself, or a payload value given
+    as a zero-argument callable (`letter_id=lambda: letter.id`), called when the events are written. So a step
+    needs no flush of its own just to learn an id. A rollback discards the queue with everything else.
     """
-    db.session.info.setdefault("pending_events", []).append(
+    pending_rows.queue(
+        db.session,
+        _insert_events,
         {
-            "case_id": case,  # the id is read when written: a case inserted by the same flush has one by then
+            "case_id": lambda: case.id,  # read when written: a case inserted by the same flush has one by then
             "at": utcnow(),
             "kind": str(kind),
             "actor_id": actor.id if actor else None,
             "unit_id": unit_id if unit_id is not None else (actor.unit_id if actor else None),
             "task_name": task_name,
-            "payload": payload,
-        }
+            "payload": lambda: {key: value() if callable(value) else value for key, value in payload.items()},
+        },
     )
 
 
@@ -79,32 +81,8 @@ def record(
 _INSERT_EVENTS = insert(CaseEvent).returning(CaseEvent.id)
 
 
-def _write_pending_events(session: Session, *_args: Any) -> None:
-    pending = session.info.pop("pending_events", None)
-    if not pending:
-        return
-    for row in pending:
-        row["case_id"] = row["case_id"].id
-        row["payload"] = {key: value() if callable(value) else value for key, value in row["payload"].items()}
-    session.connection().execute(_INSERT_EVENTS, pending)
-
-
-def _flush_then_write_pending_events(session: Session, *_args: Any) -> None:
-    # Commit fires before_commit BEFORE its final flush: flush first, so rows that events name are in the
-    # database (the flush writes the events itself, in after_flush); a clean session has nothing to flush and
-    # its events are written here.
-    if session.info.get("pending_events"):
-        session.flush()
-    _write_pending_events(session)
-
-
-def _discard_pending_events(session: Session, *_args: Any) -> None:
-    session.info.pop("pending_events", None)
-
-
-event.listen(Session, "after_flush", _write_pending_events)
-event.listen(Session, "before_commit", _flush_then_write_pending_events)
-event.listen(Session, "after_soft_rollback", _discard_pending_events)
+def _insert_events(_dialect: str) -> Executable:
+    return _INSERT_EVENTS
 
 
 def move(case: Case, target: CaseStatus, *, actor: User | None, reason: str | None = None) -> None:

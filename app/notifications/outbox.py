@@ -17,6 +17,7 @@ process says "endorsement due" or "permit suspended" without code). Other code c
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
 import json
@@ -26,9 +27,11 @@ from typing import TYPE_CHECKING, Any
 
 from flask import current_app, render_template
 from flask_babel import force_locale
-from sqlalchemy import bindparam, select
+from sqlalchemy import select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.sql import Executable
 
-from app.core import jobs
+from app.core import jobs, pending_rows
 from app.core.clock import utcnow
 from app.core.masking import mask_phone
 from app.extensions import db
@@ -71,23 +74,25 @@ def queue_message(*, kind: str, case: Case | None, to_phone: str | None, to_emai
         if not recipient:
             continue
         key = _dedupe_key(kind, case, channel, recipient, context)
-        if _already_queued(key):
-            continue
-        db.session.add(
-            OutboxMessage(
-                dedupe_key=key,
-                kind=kind,
-                channel=channel,
-                recipient=recipient,
-                locale=locale,
-                case_id=case.id if case is not None else None,
-                subject=subject[:200],
-                body=body if channel == "email" else _sms_text(subject, body, locale),
-                status=OutboxStatus.PENDING,
-                attempts=0,
-                created_at=utcnow(),
-                next_attempt_at=utcnow(),
-            )
+        if any(row["dedupe_key"] == key for row in pending_rows.queued(db.session, _insert_messages)):
+            continue  # the same event twice in one transaction; one already written is skipped by the INSERT
+        pending_rows.queue(
+            db.session,
+            _insert_messages,
+            {
+                "dedupe_key": key,
+                "kind": kind,
+                "channel": channel,
+                "recipient": recipient,
+                "locale": locale,
+                "case_id": case.id if case is not None else None,
+                "subject": subject[:200],
+                "body": body if channel == "email" else _sms_text(subject, body, locale),
+                "status": OutboxStatus.PENDING,
+                "attempts": 0,
+                "created_at": utcnow(),
+                "next_attempt_at": utcnow(),
+            },
         )
         queued = True
     if queued and (SEND_JOB, {}) not in db.session.info.get("jobs_pending", []):
@@ -221,14 +226,12 @@ def _dedupe_key(kind: str, case: Case | None, channel: str, recipient: str, cont
     return hmac.new(key, material.encode(), hashlib.sha256).hexdigest()
 
 
-_QUEUED_WITH_KEY = select(OutboxMessage.id).where(OutboxMessage.dedupe_key == bindparam("key"))  # built once
-
-
-def _already_queued(key: str) -> bool:
-    if any(isinstance(obj, OutboxMessage) and obj.dedupe_key == key for obj in db.session.new):
-        return True
-    with db.session.no_autoflush:
-        return db.session.scalar(_QUEUED_WITH_KEY, {"key": key}) is not None
+@functools.cache
+def _insert_messages(dialect: str) -> Executable:
+    """Queued messages are written after the flush (app/core/pending_rows.py); a key already in the table — the
+    same event queued by an earlier transaction — is skipped by the database, in the same statement."""
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    return insert(OutboxMessage).on_conflict_do_nothing(index_elements=[OutboxMessage.dedupe_key])
 
 
 def retry_now(message_id: int) -> None:

@@ -5,11 +5,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
+from sqlalchemy.sql import Executable
 
 from app.accounts.models import User
 from app.cases.lifecycle import EventKind, record
 from app.cases.models import FINAL_STATUSES, Case
+from app.core import pending_rows
+from app.core.clock import utcnow
 from app.core.errors import DomainError
 from app.extensions import db
 from app.permits.models import PermitCase, PermitEvent, PermitEventKind, PermitStatus, ResidencePermit
@@ -39,19 +42,23 @@ def log(
     to_status: PermitStatus | None = None,
     timeline: bool = True,
     **payload: Any,
-) -> PermitEvent:
+) -> None:
     """Appends to the permit's history and, where a case is involved, to the case's timeline (unless the case's
     own events already say it: `timeline=False`)."""
-    event = PermitEvent(
-        permit=permit,  # by relationship: a permit issued in this step has no id until the step's one flush
-        kind=str(kind),
-        from_status=str(from_status) if from_status else None,
-        to_status=str(to_status) if to_status else None,
-        actor_id=actor.id if actor else None,
-        case_id=case.id if case else None,
-        payload=_plain(payload),
+    pending_rows.queue(  # with the step's other history rows, after its flush (app/core/pending_rows.py)
+        db.session,
+        _insert_events,
+        {
+            "permit_id": lambda: permit.id,  # a permit issued in this step has no id until the step's one flush
+            "at": utcnow(),
+            "kind": str(kind),
+            "from_status": str(from_status) if from_status else None,
+            "to_status": str(to_status) if to_status else None,
+            "actor_id": actor.id if actor else None,
+            "case_id": case.id if case else None,
+            "payload": _plain(payload),
+        },
     )
-    db.session.add(event)
     if case is not None and timeline:
         title = f"居住证{permit.number}"
         if to_status and from_status != to_status:
@@ -66,7 +73,13 @@ def log(
             title=title,
             **{"from": str(from_status) if from_status else None, "to": str(to_status) if to_status else None},
         )
-    return event
+
+
+_INSERT_EVENTS = insert(PermitEvent).returning(PermitEvent.id)  # one multi-row INSERT (see cases.lifecycle)
+
+
+def _insert_events(_dialect: str) -> Executable:
+    return _INSERT_EVENTS
 
 
 def move(
