@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import json
 from datetime import datetime
 from pathlib import Path
 
@@ -10,7 +11,7 @@ import pytest
 from SpiffWorkflow.util.task import TaskIterator, TaskState
 
 from app.processes import engine
-from app.processes.engine.workflow import tasks_in_state
+from app.processes.engine.workflow import SERIALIZER, tasks_in_state
 
 BPMN_DIR = Path(__file__).resolve().parents[2] / "bpmn"
 _keys = itertools.count()
@@ -47,6 +48,8 @@ class Run:
     def _save(self, workflow) -> None:
         assert_walks_agree(workflow)
         self.state = engine.serialize(workflow)
+        # Written by orjson (engine.workflow.state_json): the same JSON as SpiffWorkflow's own serialize_json.
+        assert json.loads(self.state) == json.loads(SERIALIZER.serialize_json(workflow))
 
     @property
     def workflow(self):

@@ -38,7 +38,7 @@ from SpiffWorkflow.util.task import TaskState
 from app.core import clock
 from app.core.errors import ProcessDefinitionError
 from app.processes import scripting
-from app.processes.engine.workflow import SERIALIZER, AnjuWorkflow, tasks_in_state
+from app.processes.engine.workflow import SERIALIZER, AnjuWorkflow, state_dict, state_json, tasks_in_state
 from app.processes.validation import check_process_xml
 
 SERIALIZER_VERSION = "anju-1/spiff-" + SERIALIZER.VERSION
@@ -442,11 +442,11 @@ def waiting_element_ids(workflow: Any) -> set[str]:
 
 
 def serialize(workflow: Any) -> str:
-    return SERIALIZER.serialize_json(workflow)
+    return state_json(workflow)
 
 
 def deserialize(state: str, bundle: ProcessBundle) -> Any:
-    dct = json.loads(state)
+    dct = state_dict(state)
     SERIALIZER.migrate(dct)
     dct["spec"] = bundle.spec
     dct["subprocess_specs"] = bundle.subprocess_specs

@@ -15,10 +15,12 @@ every load (measured-facts.md); on load the cached spec objects are re-attached.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterator
 from typing import Any
 from uuid import UUID
 
+import orjson
 from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.bpmn.serializer.default.workflow import BpmnWorkflowConverter, WorkflowConverter
 from SpiffWorkflow.bpmn.serializer.workflow import BpmnWorkflowSerializer
@@ -110,3 +112,32 @@ _registry = BpmnWorkflowSerializer.configure(_config)
 # The saved states name the class "BpmnWorkflow": states saved before AnjuWorkflow existed load unchanged.
 _SpeclessWorkflowConverter(AnjuWorkflow, _registry, typename="BpmnWorkflow")
 SERIALIZER = BpmnWorkflowSerializer(registry=_registry)
+
+# What JSON cannot hold in task data (a datetime, a set, a callable) is turned into JSON by SpiffWorkflow's own
+# encoder rules; orjson hands datetimes to them too (PASSTHROUGH), so they are saved typed, as before.
+_ENCODE_DEFAULT = SERIALIZER._encoder_cls().default
+_ORJSON_OPTIONS = orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_NON_STR_KEYS
+
+
+def state_json(workflow: AnjuWorkflow) -> str:
+    """`SERIALIZER.serialize_json(workflow)` written by orjson: the same JSON, about 6× faster to encode than
+    the json module (0.16 → 0.03 ms for a permit case's 15 KB; BENCHMARKS.md). As SpiffWorkflow's own method
+    does, the registry's encoder mode leaves plain values in task data for the encoder. One difference, never
+    met in Anju's data (forms, DMN results and the allow-listed script functions give JSON values and dates): a
+    UUID inside task data is written as its string rather than as a typed value."""
+    registry = SERIALIZER.registry
+    registry._encoder_mode = True
+    try:
+        dct = SERIALIZER.to_dict(workflow)
+        dct[SERIALIZER.VERSION_KEY] = SERIALIZER.VERSION
+        return orjson.dumps(dct, default=_ENCODE_DEFAULT, option=_ORJSON_OPTIONS).decode()
+    finally:
+        registry._encoder_mode = False
+
+
+def state_dict(state: str) -> dict:
+    """A saved state as the dict SpiffWorkflow's converters read (orjson: half the time of json.loads)."""
+    try:
+        return orjson.loads(state)
+    except orjson.JSONDecodeError:  # NaN or Infinity, which the json module wrote into older states
+        return json.loads(state)
