@@ -121,7 +121,7 @@ def test_residence_permit_from_the_window_to_the_approval_letter(page: Page, liv
     nav_link(page, live_server, "Cases").click()
     screenshot(page, "10-case-list")
     page.get_by_role("link", name=case_number, exact=True).click()
-    assert page.url == case_url
+    expect(page).to_have_url(case_url)  # waits: the click only starts the navigation
     expect(page.get_by_role("heading", level=1)).to_contain_text(t("Approved"))
     permit = page.locator("dl.facts dt", has_text=re.compile(rf"^{t('Permit number')}$")).locator("+ dd")
     permit_number = permit.inner_text().split("(")[0].strip()
