@@ -84,3 +84,30 @@ def test_a_permit_issued_in_a_step_has_its_history_in_one_insert(db, world):
     assert statements.count("INSERT INTO permit_events") == 1
     history = db.session.scalars(select(PermitEvent.kind).order_by(PermitEvent.id)).all()
     assert history == ["issued", "case_opened"]
+
+
+def test_rows_queued_before_a_savepoint_outlive_its_rollback_and_those_inside_go_with_it(db, world):
+    """How a timer batch isolates each case: a SAVEPOINT per case, rolled back when that case fails."""
+    case, _code = service.open_case(
+        service="residence_permit", form=permit_form("C0201"), actor=world.users["window1"], locale="zh"
+    )
+    db.session.commit()
+    case = db.session.get(Case, case.id)
+    record(case, EventKind.PERSONAL_DATA_VIEWED, actor=world.users["window1"], text="before")  # session is clean
+    try:
+        with db.session.begin_nested():
+            record(case, EventKind.PERSONAL_DATA_VIEWED, actor=world.users["window1"], text="inside")
+            db.session.flush()
+            raise RuntimeError("this case fails")
+    except RuntimeError:
+        pass
+    with db.session.begin_nested():
+        record(case, EventKind.PERSONAL_DATA_VIEWED, actor=world.users["window1"], text="kept inside")
+    db.session.commit()
+
+    notes = db.session.scalars(
+        select(CaseEvent.payload)
+        .where(CaseEvent.case_id == case.id, CaseEvent.kind == "personal_data_viewed")
+        .order_by(CaseEvent.id)
+    ).all()
+    assert [n["text"] for n in notes] == ["before", "kept inside"]

@@ -6,9 +6,9 @@ objects to track, and — as the ORM leaves a None column out of the INSERT — 
 here, the rows of one flush go out as one INSERT per statement, written after the flush's own rows, so a row
 may name a row inserted by that same flush: a value given as a zero-argument callable (`lambda: permit.id`) is
 called when the rows are written. Nothing is written for a flush that wrote nothing: the commit writes what is
-still queued (flushing first, so that what the rows name is in the database). A rollback discards the queue
-with everything else. Rows queued here are not ORM objects: nothing reads them back in the transaction that
-queued them, and a query in that transaction sees them only after a flush.
+still queued (flushing first, so that what the rows name is in the database), and so does a SAVEPOINT before it
+begins. A rollback discards the queue with everything else. Rows queued here are not ORM objects: nothing reads
+them back in the transaction that queued them, and a query in that transaction sees them only after a flush.
 """
 
 from __future__ import annotations
@@ -16,8 +16,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy import event
-from sqlalchemy.orm import Session
+from sqlalchemy import Connection, event
+from sqlalchemy.orm import Session, SessionTransaction
 from sqlalchemy.sql import Executable
 
 _KEY = "pending_rows"
@@ -41,11 +41,11 @@ def _resolved(row: dict[str, Any]) -> dict[str, Any]:
     return {name: value() if callable(value) else value for name, value in row.items()}
 
 
-def _write(session: Session, *_args: Any) -> None:
+def _write(session: Session, *_args: Any, connection: Connection | None = None) -> None:
     pending = session.info.pop(_KEY, None)
     if not pending:
         return
-    connection = session.connection()
+    connection = connection if connection is not None else session.connection()
     dialect = connection.dialect.name
     for statement_for, rows in pending.items():  # in the order the kinds were first queued
         connection.execute(statement_for(dialect), [_resolved(row) for row in rows])
@@ -59,10 +59,21 @@ def _flush_then_write(session: Session, *_args: Any) -> None:
     _write(session)
 
 
+def _write_before_savepoint(session: Session, transaction: SessionTransaction) -> None:
+    # What was queued before a SAVEPOINT belongs to the transaction around it: written inside, it would go with
+    # a rollback of the savepoint (a timer batch isolates each case so), and the rollback drops the queue. So it
+    # is written now, on the enclosing transaction's connection, before the SAVEPOINT is sent. (begin_nested
+    # flushes first, which writes the queue too; a clean session does not flush.)
+    if transaction.nested and transaction.parent is not None and session.info.get(_KEY):
+        _write(session, connection=transaction.parent.connection(None))
+
+
 def _discard(session: Session, *_args: Any) -> None:
+    # The queue holds only rows queued since the innermost transaction began (see above): all of them go.
     session.info.pop(_KEY, None)
 
 
 event.listen(Session, "after_flush", _write)
 event.listen(Session, "before_commit", _flush_then_write)
+event.listen(Session, "after_transaction_create", _write_before_savepoint)
 event.listen(Session, "after_soft_rollback", _discard)
