@@ -6,7 +6,6 @@ import enum
 from typing import Any
 
 from sqlalchemy import insert
-from sqlalchemy.sql import Executable
 
 from app.accounts.models import User
 from app.cases.models import TRANSITIONS, Case, CaseEvent, CaseStatus
@@ -62,7 +61,7 @@ def record(
     """
     pending_rows.queue(
         db.session,
-        _insert_events,
+        _INSERT_EVENTS,
         {
             "case_id": lambda: case.id,  # read when written: a case inserted by the same flush has one by then
             "at": utcnow(),
@@ -79,10 +78,6 @@ def record(
 # batch, from a statement compiled once. (Without RETURNING, psycopg would run an executemany as one INSERT per
 # row; a `.values([...])` multi-row insert is compiled anew every time.) The ids are not used.
 _INSERT_EVENTS = insert(CaseEvent).returning(CaseEvent.id)
-
-
-def _insert_events(_dialect: str) -> Executable:
-    return _INSERT_EVENTS
 
 
 def move(case: Case, target: CaseStatus, *, actor: User | None, reason: str | None = None) -> None:

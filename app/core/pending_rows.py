@@ -22,19 +22,20 @@ from sqlalchemy.sql import Executable
 
 _KEY = "pending_rows"
 
-# A statement for the dialect in use ("sqlite", "postgresql"): an ON CONFLICT clause is spelled per dialect.
-StatementFor = Callable[[str], Executable]
+# An INSERT taking one parameter set per row, built once by the caller (the same object collects the rows of one
+# statement) — or a function giving it for the dialect in use ("sqlite", "postgresql"), as ON CONFLICT is
+# spelled per dialect.
+Statement = Executable | Callable[[str], Executable]
 
 
-def queue(session: Session, statement_for: StatementFor, row: dict[str, Any]) -> None:
-    """Queues `row` for `statement_for(dialect)`, an INSERT taking one parameter set per row (built once by the
-    caller: the same function object collects the rows of one statement)."""
-    session.info.setdefault(_KEY, {}).setdefault(statement_for, []).append(row)
+def queue(session: Session, statement: Statement, row: dict[str, Any]) -> None:
+    """Queues `row` for `statement`."""
+    session.info.setdefault(_KEY, {}).setdefault(statement, []).append(row)
 
 
-def queued(session: Session, statement_for: StatementFor) -> list[dict[str, Any]]:
-    """The rows queued for `statement_for` and not written yet (values not resolved)."""
-    return session.info.get(_KEY, {}).get(statement_for, [])
+def queued(session: Session, statement: Statement) -> list[dict[str, Any]]:
+    """The rows queued for `statement` and not written yet (values not resolved)."""
+    return session.info.get(_KEY, {}).get(statement, [])
 
 
 def _resolved(row: dict[str, Any]) -> dict[str, Any]:
@@ -47,8 +48,10 @@ def _write(session: Session, *_args: Any, connection: Connection | None = None) 
         return
     connection = connection if connection is not None else session.connection()
     dialect = connection.dialect.name
-    for statement_for, rows in pending.items():  # in the order the kinds were first queued
-        connection.execute(statement_for(dialect), [_resolved(row) for row in rows])
+    for statement, rows in pending.items():  # in the order the kinds were first queued
+        if not isinstance(statement, Executable):
+            statement = statement(dialect)
+        connection.execute(statement, [_resolved(row) for row in rows])
 
 
 def _flush_then_write(session: Session, *_args: Any) -> None:

@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import insert, select
-from sqlalchemy.sql import Executable
 
 from app.accounts.models import User
 from app.cases.lifecycle import EventKind, record
@@ -47,7 +46,7 @@ def log(
     own events already say it: `timeline=False`)."""
     pending_rows.queue(  # with the step's other history rows, after its flush (app/core/pending_rows.py)
         db.session,
-        _insert_events,
+        _INSERT_EVENTS,
         {
             "permit_id": lambda: permit.id,  # a permit issued in this step has no id until the step's one flush
             "at": utcnow(),
@@ -76,10 +75,6 @@ def log(
 
 
 _INSERT_EVENTS = insert(PermitEvent).returning(PermitEvent.id)  # one multi-row INSERT (see cases.lifecycle)
-
-
-def _insert_events(_dialect: str) -> Executable:
-    return _INSERT_EVENTS
 
 
 def move(
